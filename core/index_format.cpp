@@ -1,0 +1,24 @@
+#include "core/index_format.h"
+
+namespace banner {
+
+std::string_view RuleName(Rule rule) {
+  switch (rule) {
+    case Rule::kTop10ByRevenue: return "top10_by_revenue";
+    case Rule::kAllConvertedByRevenue: return "all_converted_by_revenue";
+    case Rule::kConvertedThenClicks: return "converted_then_clicks";
+    case Rule::kTopByClicks: return "top5_by_clicks";
+  }
+  return "unknown";
+}
+
+std::string_view FileKindName(FileKind kind) {
+  switch (kind) {
+    case FileKind::kImpressions: return "impressions";
+    case FileKind::kClicks: return "clicks";
+    case FileKind::kConversions: return "conversions";
+  }
+  return "unknown";
+}
+
+}  // namespace banner
