@@ -27,7 +27,6 @@ inline constexpr size_t kHeaderSizeOffset = 12;
 inline constexpr size_t kFileSizeOffset = 16;
 inline constexpr size_t kChecksumOffset = 24;
 inline constexpr size_t kSeedOffset = 32;
-inline constexpr size_t kBuildTimeOffset = 40;
 inline constexpr size_t kCampaignCountOffset = 48;
 inline constexpr size_t kBannerCountOffset = 52;
 inline constexpr size_t kInputCountOffset = 56;

@@ -176,7 +176,6 @@ Status IndexReader::Verify() {
 uint32_t IndexReader::format_version() const { return DecodeFixed32(data_ + kVersionOffset); }
 uint64_t IndexReader::checksum() const { return DecodeFixed64(data_ + kChecksumOffset); }
 uint64_t IndexReader::seed() const { return DecodeFixed64(data_ + kSeedOffset); }
-uint64_t IndexReader::build_time_unix() const { return DecodeFixed64(data_ + kBuildTimeOffset); }
 
 size_t IndexReader::campaign_count(int quarter) const { return quarter_count_[quarter - 1]; }
 

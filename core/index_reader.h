@@ -76,7 +76,6 @@ class IndexReader {
   uint32_t format_version() const;
   uint64_t checksum() const;
   uint64_t seed() const;
-  uint64_t build_time_unix() const;
   size_t file_size() const { return size_; }
 
   // quarter in 1..4. Campaigns of a quarter are sorted by campaign_id.

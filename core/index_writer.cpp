@@ -8,8 +8,7 @@
 
 namespace banner {
 
-IndexWriter::IndexWriter(uint64_t seed, uint64_t build_time_unix)
-    : seed_(seed), build_time_(build_time_unix) {}
+IndexWriter::IndexWriter(uint64_t seed) : seed_(seed) {}
 
 void IndexWriter::AddInput(const InputRecord& input) {
   assert(!finished_);
@@ -72,7 +71,7 @@ std::string IndexWriter::Finish() {
   PutFixed64(&out, 0);  // file size, patched below
   PutFixed64(&out, 0);  // checksum, patched below
   PutFixed64(&out, seed_);
-  PutFixed64(&out, build_time_);
+  PutFixed64(&out, 0);  // reserved: no timestamp, so equal inputs give equal bytes
   PutFixed32(&out, campaign_count_);
   PutFixed32(&out, banner_count_);
   PutFixed32(&out, input_count_);

@@ -17,7 +17,7 @@ namespace banner {
 
 class IndexWriter {
  public:
-  IndexWriter(uint64_t seed, uint64_t build_time_unix);
+  explicit IndexWriter(uint64_t seed);
 
   void AddInput(const InputRecord& input);
   void AddList(int quarter, uint64_t campaign_id, uint32_t x, Rule rule,
@@ -27,7 +27,6 @@ class IndexWriter {
 
  private:
   uint64_t seed_;
-  uint64_t build_time_;
   uint32_t quarter_count_[kQuarters] = {};
   int last_quarter_ = 0;
   uint64_t last_campaign_ = 0;
