@@ -1,0 +1,121 @@
+#include "core/input_files.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace banner {
+
+std::optional<InputName> ParseInputName(std::string_view name) {
+  static constexpr std::pair<std::string_view, FileKind> kKinds[] = {
+      {"impressions_", FileKind::kImpressions},
+      {"clicks_", FileKind::kClicks},
+      {"conversions_", FileKind::kConversions},
+  };
+  constexpr std::string_view kExtension = ".csv";
+  if (name.size() < kExtension.size() || !name.ends_with(kExtension)) return std::nullopt;
+  name.remove_suffix(kExtension.size());
+  for (const auto& [prefix, kind] : kKinds) {
+    if (!name.starts_with(prefix)) continue;
+    name.remove_prefix(prefix.size());
+    if (name.empty() || name[0] < '1' || name[0] > '4') return std::nullopt;
+    if (name.size() > 1 && name[1] != '_') return std::nullopt;
+    return InputName{kind, name[0] - '0'};
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<MappedFile> MappedFile::Open(const std::string& path, Status* error) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = Status::Error(path + ": cannot open: " + std::strerror(errno));
+    return nullptr;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *error = Status::Error(path + ": cannot stat: " + std::strerror(errno));
+    ::close(fd);
+    return nullptr;
+  }
+  std::unique_ptr<MappedFile> file(new MappedFile);
+  file->size_ = static_cast<size_t>(st.st_size);
+  if (file->size_ > 0) {
+    void* p = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      *error = Status::Error(path + ": cannot map: " + std::strerror(errno));
+      ::close(fd);
+      return nullptr;
+    }
+    ::madvise(p, file->size_, MADV_SEQUENTIAL);
+    file->data_ = static_cast<const char*>(p);
+  }
+  ::close(fd);
+  return file;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+}
+
+Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Status::Error(dir + ": not a directory (expected a folder of CSV files)");
+  }
+  std::vector<std::string> bad_names;
+  inputs->clear();
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    InputFile in;
+    in.path = it->path().string();
+    in.relative_path = it->path().lexically_relative(dir).generic_string();
+    const auto name = ParseInputName(it->path().filename().string());
+    if (!name) {
+      bad_names.push_back(in.relative_path);
+      continue;
+    }
+    in.name = *name;
+    inputs->push_back(std::move(in));
+  }
+  if (ec) return Status::Error(dir + ": cannot list: " + ec.message());
+  if (!bad_names.empty()) {
+    std::sort(bad_names.begin(), bad_names.end());
+    std::string message = dir + ": file names must be {impressions,clicks,conversions}_{1-4}[_suffix].csv;"
+                                " rename or move these:";
+    for (const auto& n : bad_names) message += "\n  " + n;
+    return Status::Error(message);
+  }
+  if (inputs->empty()) return Status::Error(dir + ": no input CSV files found");
+  std::sort(inputs->begin(), inputs->end(), [](const InputFile& a, const InputFile& b) {
+    return a.relative_path < b.relative_path;
+  });
+
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    InputFile& in = (*inputs)[i];
+    Status s;
+    in.file = MappedFile::Open(in.path, &s);
+    if (!in.file) return s;
+    const std::string_view bytes = in.file->bytes();
+    in.hash = XXH3_64bits(bytes.data(), bytes.size());
+    for (size_t j = 0; j < i; ++j) {
+      const InputFile& earlier = (*inputs)[j];
+      if (earlier.hash == in.hash && earlier.name.kind == in.name.kind &&
+          earlier.name.quarter == in.name.quarter && !earlier.duplicate_of &&
+          earlier.file->bytes() == bytes) {
+        in.duplicate_of = j;
+        break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace banner
