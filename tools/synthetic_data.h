@@ -1,0 +1,53 @@
+// Deterministic synthetic input for bannerc: the CSV layout of SPEC section 2
+// plus a manifest of the X each campaign was built to have.
+//
+//   OUT/csv/{q}/impressions_{q}[suffix].csv   banner_id,campaign_id
+//   OUT/csv/{q}/clicks_{q}[suffix].csv        click_id,banner_id,campaign_id
+//   OUT/csv/{q}/conversions_{q}[suffix].csv   conversion_id,click_id,revenue
+//   OUT/manifest.tsv   quarter<TAB>campaign_id<TAB>planned_x<TAB>case, one line
+//                      per quarter and campaign, no header
+//
+// Same Options => byte-identical output on every platform (own PRNG, no
+// std:: distributions). Rows are streamed through fixed-size buffers, so
+// memory does not depend on size_mb.
+// Not thread-safe; callers run one Generate at a time per output directory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace banner::synthetic {
+
+inline constexpr double kDefaultSizeMb = 0.25;
+inline constexpr uint32_t kMaxBatches = 50;
+
+struct Options {
+  std::filesystem::path out_dir;
+  uint64_t seed = 1;
+  // Bulk campaigns per quarter, besides the fixed edge cases; 0 = derived
+  // from size_mb.
+  uint32_t campaigns = 0;
+  // Approximate total CSV size in MB (10^6 bytes), all quarters together.
+  double size_mb = kDefaultSizeMb;
+  // Files per table and quarter for bulk rows. REQUIRES: 1..kMaxBatches.
+  uint32_t batches = 1;
+  // Spreadsheet quirks: BOM, CRLF, quotes, reordered and extra columns,
+  // missing final newline. The logical rows stay the same.
+  bool quirks = false;
+  // Unparseable rows spread over quarters and tables (never in the
+  // duplicate file, so each is counted once).
+  uint32_t bad_rows = 0;
+};
+
+struct Summary {
+  uint64_t files = 0;
+  uint64_t csv_bytes = 0;
+  uint64_t campaigns = 0;  // manifest lines
+};
+
+// Replaces OUT/csv and OUT/manifest.tsv (and touches nothing else in OUT).
+// Throws std::invalid_argument for bad options, std::runtime_error on I/O
+// errors.
+Summary Generate(const Options& options);
+
+}  // namespace banner::synthetic
