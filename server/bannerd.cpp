@@ -1,0 +1,81 @@
+// bannerd: serves the campaigns' banners over HTTP/1.1 (SPEC section 5).
+//
+//   bannerd --index INDEX [--listen 127.0.0.1:8080] [--threads N] [--images DIR] [--quarter Q]
+//
+// Everything but flag parsing lives in server/server.h.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "server/log.h"
+#include "server/server.h"
+
+namespace {
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  banner::ServerOptions options;
+  double read_timeout = 10, idle_timeout = 60, write_timeout = 30, shutdown_timeout = 10;
+  size_t image_cache_mb = options.image_cache_bytes >> 20;
+
+  CLI::App app{
+      "bannerd: serves one banner per request, chosen at random among the campaign's best for the\n"
+      "current quarter, never the same one twice in a row to a visitor (a cookie remembers the last).\n"
+      "Routes: / /campaigns/{id} /api/campaigns/{id} /images/{id} /healthz /metrics\n"
+      "Reloads the index when its file is replaced (inotify) or on SIGHUP; SIGTERM/SIGINT stop gracefully."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--index", options.index_path, "Index file written by `bannerc build`")->required();
+  app.add_option("--listen", options.listen, "Address to listen on, HOST:PORT (port 0: any free port)");
+  app.add_option("--threads", options.threads, "I/O threads, each with its own SO_REUSEPORT listener (0: one per core)");
+  app.add_option("--images", options.images_dir, "Folder of image_{banner_id}.png files (else SVG placeholders)");
+  app.add_option("--quarter", options.quarter, "Pin the quarter (1-4); 0 follows the UTC clock")
+      ->check(CLI::Range(0, 4));
+  app.add_option("--max-connections", options.max_connections,
+                 "Open connections at most; beyond it new ones get 503 and are closed");
+  app.add_option("--header-limit", options.header_limit, "Request line + header bytes at most (beyond: 431)");
+  app.add_option("--body-limit", options.body_limit, "Request body bytes at most (beyond: 413)");
+  app.add_option("--read-timeout", read_timeout, "Seconds for a request to arrive whole once it has started");
+  app.add_option("--idle-timeout", idle_timeout, "Seconds a keep-alive connection may wait for its next request");
+  app.add_option("--write-timeout", write_timeout, "Seconds for a response to be written");
+  app.add_option("--shutdown-timeout", shutdown_timeout,
+                 "Seconds SIGTERM waits for requests in flight before exiting anyway");
+  app.add_option("--backlog", options.backlog, "listen() backlog per I/O thread");
+  app.add_option("--image-cache-mb", image_cache_mb, "Image bytes kept in memory at most (loaded at start)");
+  app.add_flag("--access-log", options.access_log, "Log one line per request on stderr");
+  bool no_watch = false;
+  app.add_flag("--no-watch", no_watch, "Don't watch the index file with inotify (SIGHUP still reloads)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  options.read_timeout = Millis(read_timeout);
+  options.idle_timeout = Millis(idle_timeout);
+  options.write_timeout = Millis(write_timeout);
+  options.shutdown_timeout = Millis(shutdown_timeout);
+  options.image_cache_bytes = image_cache_mb << 20;
+  options.watch = !no_watch;
+  options.handle_signals = true;
+
+  std::signal(SIGPIPE, SIG_IGN);
+  banner::Status status;
+  auto server = banner::Server::Create(options, &status);
+  if (!server) {
+    std::string fields = "error=";
+    banner::AppendQuoted(&fields, status.message());
+    banner::LogEvent("error", "start_failed", fields);
+    std::fprintf(stderr, "bannerd: %s\n", status.message().c_str());
+    return 1;
+  }
+  server->Start();
+  server->Wait();
+  return 0;
+}

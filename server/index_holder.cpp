@@ -1,0 +1,31 @@
+#include "server/index_holder.h"
+
+#include <cassert>
+#include <utility>
+
+namespace banner {
+
+void IndexHolder::Subscribe(Subscriber subscriber) {
+  std::lock_guard<std::mutex> lock(mu_);
+  subscribers_.push_back(std::move(subscriber));
+}
+
+std::shared_ptr<const IndexSnapshot> IndexHolder::Publish(std::unique_ptr<IndexReader> index,
+                                                          int64_t now_unix) {
+  assert(index != nullptr);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto snapshot = std::make_shared<IndexSnapshot>();
+  snapshot->index = std::move(index);
+  snapshot->generation = ++generation_;
+  snapshot->loaded_unix = now_unix;
+  current_ = snapshot;
+  for (const auto& subscriber : subscribers_) subscriber(current_);
+  return current_;
+}
+
+std::shared_ptr<const IndexSnapshot> IndexHolder::current() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+}  // namespace banner

@@ -1,0 +1,357 @@
+#include "server/server.h"
+
+#include <pthread.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <future>
+#include <optional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "core/index_reader.h"
+#include "server/images.h"
+#include "server/index_holder.h"
+#include "server/index_watcher.h"
+#include "server/listener.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/session.h"
+#include "server/worker.h"
+
+namespace banner {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "127.0.0.1:8080", "[::1]:8080", "localhost:0", ":8080" / "*:8080" (all interfaces).
+bool ParseListen(const std::string& listen, tcp::endpoint* endpoint, std::string* error) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    *error = "--listen: expected HOST:PORT, got \"" + listen + "\"";
+    return false;
+  }
+  std::string host = listen.substr(0, colon);
+  const std::string port_text = listen.substr(colon + 1);
+  unsigned long port = 0;
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos ||
+      (port = std::stoul(port_text)) > 65535) {
+    *error = "--listen: bad port \"" + port_text + "\"";
+    return false;
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "*") host = "0.0.0.0";
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(host, ec);
+  if (ec) {
+    asio::io_context ioc;
+    tcp::resolver resolver(ioc);
+    auto results = resolver.resolve(host, port_text, ec);
+    if (ec || results.empty()) {
+      *error = "--listen: cannot resolve \"" + host + "\": " + ec.message();
+      return false;
+    }
+    address = results.begin()->endpoint().address();
+  }
+  *endpoint = tcp::endpoint(address, static_cast<unsigned short>(port));
+  return true;
+}
+
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);  // best effort: the connection limit still applies
+  }
+}
+
+std::string Campaigns(const IndexReader& index) {
+  std::string out = "campaigns=";
+  for (int q = 1; q <= kQuarters; ++q) {
+    if (q > 1) out += ',';
+    out += std::to_string(index.campaign_count(q));
+  }
+  return out;
+}
+
+// Counts down the workers that have switched to a new snapshot.
+struct Ack {
+  explicit Ack(size_t n, std::function<void(Status)> cb) : left(n), done(std::move(cb)) {}
+  std::atomic<size_t> left;
+  std::function<void(Status)> done;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  MetricsRegistry metrics;
+  Shared shared;
+  std::unique_ptr<ImageStore> images;
+  IndexHolder holder;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> threads;
+  asio::io_context control{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> control_guard;
+  std::thread control_thread;
+  std::unique_ptr<IndexWatcher> watcher;
+  std::unique_ptr<asio::signal_set> signals;
+  std::shared_ptr<Ack> pending_ack;  // control thread only, during Publish
+  std::atomic<bool> stopping{false};
+  bool started = false;
+  bool waited = false;
+  uint16_t port = 0;
+
+  // Control thread.
+  void DoReload(std::string_view reason, std::function<void(Status)> done) {
+    Status st;
+    std::unique_ptr<IndexReader> reader = IndexReader::Open(options.index_path, &st);
+    if (!reader) {
+      metrics.reloads_failed.fetch_add(1, std::memory_order_relaxed);
+      std::string fields = "reason=";
+      fields.append(reason).append(" path=");
+      AppendQuoted(&fields, options.index_path);
+      fields.append(" error=");
+      AppendQuoted(&fields, st.message());
+      fields.append(" action=\"keeps serving the previous index\"");
+      LogEvent("error", "reload_failed", fields);
+      if (done) done(st);
+      return;
+    }
+    const std::string campaigns = Campaigns(*reader);
+    pending_ack = std::make_shared<Ack>(workers.size(), std::move(done));
+    auto snapshot = holder.Publish(std::move(reader), NowUnix());
+    pending_ack.reset();
+    metrics.reloads_ok.fetch_add(1, std::memory_order_relaxed);
+    std::string fields = "reason=";
+    fields.append(reason).append(" path=");
+    AppendQuoted(&fields, options.index_path);
+    fields.append(" generation=").append(std::to_string(snapshot->generation)).append(" ").append(campaigns);
+    LogEvent("info", "reload_ok", fields);
+  }
+
+  // Control thread.
+  void DoStop(std::string_view reason) {
+    if (stopping.exchange(true)) return;
+    LogEvent("info", "stopping", std::string("reason=") + std::string(reason));
+    for (auto& w : workers) {
+      Worker* worker = w.get();
+      asio::post(worker->ioc, [worker] {
+        worker->stopping = true;
+        if (worker->listener) worker->listener->Stop();
+        std::vector<Session*> sessions(worker->sessions.begin(), worker->sessions.end());
+        for (Session* s : sessions) s->Shutdown();
+        if (!worker->sessions.empty()) {
+          worker->shutdown_timer.expires_after(worker->shared->limits.shutdown_timeout);
+          worker->shutdown_timer.async_wait([worker](boost::system::error_code ec) {
+            if (!ec) worker->ioc.stop();  // in-flight work overran --shutdown-timeout
+          });
+        }
+      });
+    }
+    if (watcher) watcher->Stop();
+    if (signals) {
+      boost::system::error_code ec;
+      signals->cancel(ec);
+    }
+  }
+
+  void WaitForSignal() {
+    signals->async_wait([this](boost::system::error_code ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        DoReload("sighup", nullptr);
+        WaitForSignal();
+      } else {
+        DoStop(signo == SIGTERM ? "sigterm" : "sigint");
+      }
+    });
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  if (impl_->started && !impl_->waited) {
+    Stop();
+    Wait();
+  }
+}
+
+std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* error) {
+  auto impl = std::make_unique<Impl>();
+  Impl& s = *impl;
+  s.options = options;
+  if (s.options.threads == 0) s.options.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (s.options.quarter < 0 || s.options.quarter > 4) {
+    *error = Status::Error("--quarter must be 1, 2, 3 or 4");
+    return nullptr;
+  }
+  tcp::endpoint endpoint;
+  std::string message;
+  if (!ParseListen(s.options.listen, &endpoint, &message)) {
+    *error = Status::Error(message);
+    return nullptr;
+  }
+
+  Status st;
+  std::unique_ptr<IndexReader> reader = IndexReader::Open(s.options.index_path, &st);
+  if (!reader) {
+    *error = Status::Error("cannot load index " + s.options.index_path + ": " + st.message());
+    return nullptr;
+  }
+  if (!s.options.images_dir.empty()) {
+    s.images = ImageStore::Load(s.options.images_dir, s.options.image_cache_bytes,
+                                s.options.image_max_file_bytes, &st);
+    if (!s.images) {
+      *error = Status::Error("cannot load images: " + st.message());
+      return nullptr;
+    }
+  }
+  RaiseFileLimit();
+
+  s.metrics.start_unix = NowUnix();
+  s.shared.limits.header_limit = s.options.header_limit;
+  s.shared.limits.body_limit = s.options.body_limit;
+  s.shared.limits.read_timeout = s.options.read_timeout;
+  s.shared.limits.idle_timeout = s.options.idle_timeout;
+  s.shared.limits.write_timeout = s.options.write_timeout;
+  s.shared.limits.shutdown_timeout = s.options.shutdown_timeout;
+  s.shared.limits.max_connections = s.options.max_connections;
+  s.shared.images = s.images.get();
+  s.shared.metrics = &s.metrics;
+  s.shared.pinned_quarter = s.options.quarter;
+  s.shared.access_log = s.options.access_log;
+
+  std::random_device entropy;
+  for (unsigned i = 0; i < s.options.threads; ++i) {
+    const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
+    s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed));
+  }
+
+  // The first snapshot is installed directly (no thread runs yet); later ones
+  // are posted to each worker's io_context and installed between requests.
+  auto first = s.holder.Publish(std::move(reader), NowUnix());
+  Impl* self = impl.get();
+  for (auto& w : s.workers) {
+    w->snapshot = first;
+    Worker* worker = w.get();
+    s.holder.Subscribe([self, worker](std::shared_ptr<const IndexSnapshot> snapshot) {
+      asio::post(worker->ioc, [worker, snapshot = std::move(snapshot), ack = self->pending_ack] {
+        worker->snapshot = snapshot;
+        if (ack && ack->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && ack->done) ack->done(Status::Ok());
+      });
+    });
+  }
+
+  // Worker 0 binds first (resolving port 0); the others share its port.
+  for (auto& w : s.workers) {
+    if (s.port != 0) endpoint.port(s.port);
+    w->listener = Listener::Create(w.get(), endpoint, s.options.backlog, &st);
+    if (!w->listener) {
+      *error = st;
+      return nullptr;
+    }
+    s.port = w->listener->local_endpoint().port();
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+void Server::Start() {
+  Impl& s = *impl_;
+  if (s.started) return;
+  s.started = true;
+  s.control_guard.emplace(s.control.get_executor());
+  if (s.options.handle_signals) {
+    s.signals = std::make_unique<asio::signal_set>(s.control, SIGINT, SIGTERM, SIGHUP);
+    s.WaitForSignal();
+  }
+  if (s.options.watch) {
+    s.watcher = std::make_unique<IndexWatcher>(s.control, s.options.index_path,
+                                               [&s] { s.DoReload("inotify", nullptr); });
+    Status st = s.watcher->Start();
+    if (!st.ok()) {
+      std::string fields = "error=";
+      AppendQuoted(&fields, st.message());
+      fields.append(" action=\"reload on SIGHUP only\"");
+      LogEvent("warn", "watch_failed", fields);
+      s.watcher.reset();
+    }
+  }
+  for (size_t i = 0; i < s.workers.size(); ++i) {
+    Worker* worker = s.workers[i].get();
+    worker->listener->Run();
+    s.threads.emplace_back([worker, i] {
+      const std::string name = "bannerd-io-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      worker->ioc.run();
+    });
+  }
+  s.control_thread = std::thread([&s] {
+    pthread_setname_np(pthread_self(), "bannerd-ctl");
+    s.control.run();
+  });
+
+  const auto snapshot = s.holder.current();
+  std::string fields = "listen=";
+  AppendQuoted(&fields, s.options.listen);
+  fields.append(" port=").append(std::to_string(s.port));
+  fields.append(" threads=").append(std::to_string(s.workers.size()));
+  fields.append(" index=");
+  AppendQuoted(&fields, s.options.index_path);
+  fields.append(" generation=").append(std::to_string(snapshot->generation));
+  fields.append(" ").append(Campaigns(*snapshot->index));
+  fields.append(" images=").append(std::to_string(s.images ? s.images->count() : 0));
+  fields.append(" quarter=").append(s.options.quarter == 0 ? "clock" : std::to_string(s.options.quarter));
+  LogEvent("info", "start", fields);
+}
+
+void Server::Stop() {
+  Impl* s = impl_.get();
+  asio::post(s->control, [s] { s->DoStop("requested"); });
+}
+
+void Server::Wait() {
+  Impl& s = *impl_;
+  if (!s.started || s.waited) return;
+  s.waited = true;
+  for (auto& t : s.threads) t.join();
+  s.control_guard.reset();
+  s.control.stop();
+  s.control_thread.join();
+  s.watcher.reset();
+  s.signals.reset();
+  LogEvent("info", "stop", "status=ok");
+}
+
+Status Server::Reload() {
+  if (impl_->stopping.load()) return Status::Error("server is stopping");
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> result = promise->get_future();
+  Impl* s = impl_.get();
+  asio::post(s->control, [s, promise] {
+    s->DoReload("request", [promise](Status st) { promise->set_value(std::move(st)); });
+  });
+  return result.get();
+}
+
+uint64_t Server::current_generation() const { return impl_->holder.current()->generation; }
+
+}  // namespace banner

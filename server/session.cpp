@@ -1,0 +1,192 @@
+#include "server/session.h"
+
+#include <array>
+#include <string>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include "server/log.h"
+#include "server/worker.h"
+
+namespace banner {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+namespace {
+
+// First read of an idle connection; a typical request fits.
+constexpr size_t kReadChunk = 8 * 1024;
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket&& socket, Worker* worker)
+    : stream_(std::move(socket)),
+      // Room for one whole request (head + body) plus a read chunk of the next.
+      buffer_(worker->shared->limits.header_limit + worker->shared->limits.body_limit + kReadChunk),
+      worker_(worker) {
+  worker_->sessions.insert(this);
+  worker_->shared->metrics->connections_open.fetch_add(1, std::memory_order_relaxed);
+  reply_.head.reserve(512);
+  reply_.body.reserve(2048);
+}
+
+Session::~Session() {
+  worker_->shared->metrics->connections_open.fetch_sub(1, std::memory_order_relaxed);
+  worker_->SessionEnded(this);
+}
+
+void Session::Start() {
+  worker_->metrics->ConnectionOpened();
+  beast::error_code ec;
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);  // best effort
+  DoReadIdle();
+}
+
+void Session::Shutdown() {
+  stopping_ = true;
+  if (state_ != State::kIdle) return;  // finish the request in progress
+  // Idle keep-alive connection: close it now, unless the next request's bytes
+  // are already here (then it is answered, with Connection: close).
+  beast::error_code ec;
+  const size_t available = stream_.socket().available(ec);
+  if (ec || available == 0) stream_.cancel();
+}
+
+void Session::DoReadIdle() {
+  state_ = State::kIdle;
+  const Limits& limits = worker_->shared->limits;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits.header_limit));
+  parser_->body_limit(limits.body_limit);
+  if (buffer_.size() > 0) return DoRead();  // a pipelined request is waiting
+  if (stopping_) return DoClose();
+  stream_.expires_after(limits.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::OnReadIdle, shared_from_this()));
+}
+
+void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
+  // eof, idle timeout, reset, or cancelled by Shutdown(): nothing to answer.
+  if (ec) return DoClose();
+  buffer_.commit(bytes);
+  DoRead();
+}
+
+void Session::DoRead() {
+  state_ = State::kReading;
+  started_ = std::chrono::steady_clock::now();
+  stream_.expires_after(worker_->shared->limits.read_timeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+}
+
+void Session::OnRead(beast::error_code ec, size_t /*bytes*/) {
+  if (!ec) return Respond();
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return RespondError(431);
+  if (ec == http::error::body_limit) return RespondError(413);
+  if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return RespondError(400);
+  }
+  // end of stream, timeout (tcp_stream has closed the socket), reset, cancel.
+  DoClose();
+}
+
+void Session::Respond() {
+  const auto& msg = parser_->get();
+  Request req;
+  req.method = msg.method_string();
+  req.target = msg.target();
+  req.version = msg.version();
+  req.keep_alive = msg.keep_alive();
+  const auto cookies = msg.equal_range(http::field::cookie);
+  for (auto it = cookies.first; it != cookies.second && req.cookie_count < kMaxCookieHeaders; ++it) {
+    req.cookies[req.cookie_count++] = it->value();
+  }
+  Handle(req, worker_->MakeContext(stopping_), &reply_);
+  DoWrite();
+}
+
+void Session::RespondError(int status) {
+  RenderError(status, worker_->MakeContext(true), &reply_);
+  DoWrite();
+}
+
+void Session::DoWrite() {
+  state_ = State::kWriting;
+  stream_.expires_after(worker_->shared->limits.write_timeout);
+  const std::string_view payload = reply_.payload();
+  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(reply_.head),
+                                                     asio::buffer(payload.data(), payload.size())};
+  asio::async_write(stream_, buffers, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+}
+
+void Session::OnWrite(beast::error_code ec, size_t bytes) {
+  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  worker_->metrics->Record(
+      reply_.route, reply_.status,
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
+  if (worker_->shared->access_log) AccessLog(bytes);
+  if (ec) return DoClose();
+  if (!reply_.keep_alive || stopping_) return DoLingeringClose();
+  DoReadIdle();
+}
+
+void Session::DoClose() {
+  state_ = State::kClosing;
+  beast::error_code ec;
+  // The socket closes when the last handler lets go of the session.
+  if (stream_.socket().is_open()) stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+void Session::DoLingeringClose() {
+  state_ = State::kClosing;
+  beast::error_code ec;
+  if (!stream_.socket().is_open()) return;
+  // Send FIN, then drain what the client still sends for a moment before
+  // closing: closing with unread bytes would send a reset that can destroy
+  // the response we just wrote before the client reads it.
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return;
+  buffer_.clear();
+  stream_.expires_after(worker_->shared->limits.linger_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::OnLinger(beast::error_code ec, size_t /*bytes*/) {
+  if (ec) return;  // eof, timeout or error: the session ends and the socket closes
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::AccessLog(size_t bytes) {
+  std::string fields;
+  fields.reserve(160);
+  fields.append("method=");
+  if (parser_ && parser_->is_header_done()) {
+    AppendQuoted(&fields, parser_->get().method_string());
+    fields.append(" target=");
+    AppendQuoted(&fields, parser_->get().target());
+  } else {
+    fields.append("\"-\" target=\"-\"");
+  }
+  fields.append(" status=").append(std::to_string(reply_.status));
+  fields.append(" route=").append(RouteName(reply_.route));
+  fields.append(" bytes=").append(std::to_string(bytes));
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+  fields.append(" us=").append(std::to_string(us.count()));
+  LogEvent("info", "access", fields);
+}
+
+}  // namespace banner

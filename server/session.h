@@ -1,0 +1,73 @@
+// Session: one HTTP/1.1 connection (Beast's async server example shape).
+//
+//   do_read_idle -> on_read_idle -> do_read -> on_read -> respond -> do_write -> on_write -> ...
+//
+// Keep-alive waits for the next request's first bytes under the idle timeout,
+// then the request must arrive whole within the read timeout. Pipelining: the
+// parser leaves the bytes of the next request in the flat_buffer, which the
+// next read parses before touching the socket. One request is handled at a
+// time, so the "queue" of pipelined requests is the buffer itself, bounded by
+// its size cap. Errors: 400 (malformed), 413 (body), 431 (headers), then a
+// lingering close (shutdown(send), drain briefly) so the client reads the
+// answer instead of a reset.
+//
+// Lifetime: shared_from_this; a session lives while an operation is pending.
+// Thread-safety: all calls on the owning worker's thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "server/handler.h"
+
+namespace banner {
+
+class Worker;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, Worker* worker);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start();
+  // Graceful stop: an idle connection is closed now; a request being read
+  // or written is finished (with Connection: close) first.
+  void Shutdown();
+
+ private:
+  enum class State { kIdle, kReading, kWriting, kClosing };
+
+  void DoReadIdle();
+  void OnReadIdle(boost::beast::error_code ec, size_t bytes);
+  void DoRead();
+  void OnRead(boost::beast::error_code ec, size_t bytes);
+  void Respond();
+  void RespondError(int status);
+  void DoWrite();
+  void OnWrite(boost::beast::error_code ec, size_t bytes);
+  void DoClose();
+  void DoLingeringClose();
+  void OnLinger(boost::beast::error_code ec, size_t bytes);
+  void AccessLog(size_t bytes);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Worker* worker_;
+  Reply reply_;
+  State state_ = State::kIdle;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace banner

@@ -1,0 +1,98 @@
+// Worker: one I/O thread's world. Each worker runs its own io_context on its
+// own thread with its own SO_REUSEPORT acceptor, sessions, RNG, metrics and
+// index snapshot pointer; the only thing shared on the request path is the
+// immutable index behind that pointer.
+//
+// Thread-safety: everything here is touched only by the worker's thread,
+// except `ioc` (post() to it from anywhere) and `shared` (immutable or atomic).
+// Included only by the networking .cpp files (it pulls in Asio).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <unordered_set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "server/handler.h"
+#include "server/index_holder.h"
+#include "server/metrics.h"
+#include "server/rng.h"
+
+namespace banner {
+
+class Session;
+class Listener;
+class ImageStore;
+
+struct Limits {
+  size_t header_limit = 8 * 1024;
+  size_t body_limit = 64 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds linger_timeout{2'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  size_t max_connections = 10'000;
+};
+
+// Read-only (or atomic) state common to all workers.
+struct Shared {
+  Limits limits;
+  const ImageStore* images = nullptr;
+  MetricsRegistry* metrics = nullptr;
+  int pinned_quarter = 0;  // 0: from the UTC clock
+  bool access_log = false;
+};
+
+class Worker {
+ public:
+  Worker(const Shared* shared_state, WorkerMetrics* worker_metrics, uint64_t seed)
+      : ioc(1), shutdown_timer(ioc), shared(shared_state), metrics(worker_metrics), rng(seed) {}
+
+  // The handler's context for a request handled now.
+  Context MakeContext(bool closing) {
+    Context ctx;
+    const auto now = std::chrono::system_clock::now();
+    const int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (secs != date_second_) {
+      date_second_ = secs;
+      date_len_ = FormatHttpDate(secs, date_, sizeof date_);
+    }
+    ctx.snapshot = snapshot.get();
+    ctx.quarter = shared->pinned_quarter != 0 ? shared->pinned_quarter : QuarterOf(secs);
+    ctx.rng = &rng;
+    ctx.images = shared->images;
+    ctx.metrics = shared->metrics;
+    ctx.now_unix = secs;
+    ctx.date = std::string_view(date_, date_len_);
+    ctx.closing = closing || stopping;
+    return ctx;
+  }
+
+  // Called from Session's destructor.
+  void SessionEnded(Session* s) {
+    sessions.erase(s);
+    if (stopping && sessions.empty()) shutdown_timer.cancel();
+  }
+
+  boost::asio::io_context ioc;
+  boost::asio::steady_timer shutdown_timer;
+  const Shared* shared;
+  WorkerMetrics* metrics;
+  Rng rng;
+  std::shared_ptr<const IndexSnapshot> snapshot;
+  std::shared_ptr<Listener> listener;
+  std::unordered_set<Session*> sessions;
+  bool stopping = false;
+
+ private:
+  int64_t date_second_ = -1;
+  char date_[40] = {};
+  size_t date_len_ = 0;
+};
+
+}  // namespace banner

@@ -1,0 +1,416 @@
+// The pure handler, without sockets: routing, statuses, rendering, the
+// never-twice-in-a-row choice, cookies, quarters, helpers.
+#include <set>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "core/index_reader.h"
+#include "server/handler.h"
+#include "server/images.h"
+#include "server/index_holder.h"
+#include "server/rng.h"
+#include "test_util.h"
+
+namespace banner {
+namespace {
+
+using test::ListSpec;
+
+struct Fixture {
+  explicit Fixture(const std::vector<ListSpec>& lists = test::StandardLists()) {
+    Status st;
+    auto reader = IndexReader::FromBytes(test::BuildIndex(lists), &st);
+    REQUIRE_MESSAGE(reader != nullptr, st.message());
+    snapshot.index = std::move(reader);
+    snapshot.generation = 7;
+    ctx.snapshot = &snapshot;
+    ctx.quarter = 1;
+    ctx.rng = &rng;
+    ctx.metrics = &metrics;
+    ctx.date = "Sun, 22 Nov 2026 04:20:43 GMT";
+  }
+
+  Reply Run(std::string_view target, std::string_view method = "GET", std::string_view cookie = {}) {
+    Request req;
+    req.method = method;
+    req.target = target;
+    if (!cookie.empty()) req.cookies[req.cookie_count++] = cookie;
+    Reply reply;
+    Handle(req, ctx, &reply);
+    return reply;
+  }
+
+  IndexSnapshot snapshot;
+  Rng rng{42};
+  MetricsRegistry metrics;
+  Context ctx;
+};
+
+bool HeadHas(const Reply& r, std::string_view line) { return r.head.find(line) != std::string::npos; }
+
+// The banner id in "Set-Cookie: b{c}=ID;".
+uint64_t CookieBanner(const Reply& r, uint64_t campaign) {
+  const std::string key = "Set-Cookie: b" + std::to_string(campaign) + "=";
+  const size_t pos = r.head.find(key);
+  REQUIRE(pos != std::string::npos);
+  return std::stoull(r.head.substr(pos + key.size()));
+}
+
+TEST_CASE("ParseId accepts decimal ids up to 2^63-1 and nothing else") {
+  uint64_t id = 99;
+  CHECK(ParseId("0", &id));
+  CHECK(id == 0);
+  CHECK(ParseId("7", &id));
+  CHECK(id == 7);
+  CHECK(ParseId("007", &id));
+  CHECK(id == 7);
+  CHECK(ParseId("9223372036854775807", &id));
+  CHECK(id == 9223372036854775807ull);
+  for (const char* bad : {"", "+7", "-7", " 7", "7 ", "7a", "0x10", "9223372036854775808",
+                          "18446744073709551616", "99999999999999999999999", "1e3", "%37", "7/"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseId(bad, &id));
+  }
+}
+
+TEST_CASE("FindIdCookie reads one cookie defensively") {
+  uint64_t v = 0;
+  const std::string_view one[] = {"a=1; b7=310; b8=5"};
+  CHECK(FindIdCookie(one, 1, "b7", &v));
+  CHECK(v == 310);
+  CHECK(FindIdCookie(one, 1, "b8", &v));
+  CHECK(v == 5);
+  CHECK_FALSE(FindIdCookie(one, 1, "b9", &v));
+  CHECK_FALSE(FindIdCookie(one, 1, "b", &v));
+
+  const std::string_view quoted[] = {"b7=\"12\""};
+  CHECK(FindIdCookie(quoted, 1, "b7", &v));
+  CHECK(v == 12);
+
+  const std::string_view two[] = {"x=y", "  b7 = 44 ;junk"};
+  CHECK(FindIdCookie(two, 2, "b7", &v));
+  CHECK(v == 44);
+
+  for (const char* garbage : {"b7=", "b7=abc", "b7=-1", "b7=99999999999999999999", "b7", ";;;===;",
+                              "b7=\"", "\xff\xfe=\x01", "b7=1 2"}) {
+    CAPTURE(garbage);
+    const std::string_view h[] = {garbage};
+    CHECK_FALSE(FindIdCookie(h, 1, "b7", &v));
+  }
+  // A garbage first occurrence doesn't hide a valid later one.
+  const std::string_view mixed[] = {"b7=zz; b7=3"};
+  CHECK(FindIdCookie(mixed, 1, "b7", &v));
+  CHECK(v == 3);
+}
+
+TEST_CASE("QuarterOf follows the minute of the hour") {
+  CHECK(QuarterOf(0) == 1);
+  CHECK(QuarterOf(14 * 60 + 59) == 1);
+  CHECK(QuarterOf(15 * 60) == 2);
+  CHECK(QuarterOf(29 * 60 + 59) == 2);
+  CHECK(QuarterOf(30 * 60) == 3);
+  CHECK(QuarterOf(44 * 60 + 59) == 3);
+  CHECK(QuarterOf(45 * 60) == 4);
+  CHECK(QuarterOf(59 * 60 + 59) == 4);
+  CHECK(QuarterOf(3600) == 1);
+  CHECK(QuarterOf(1763785243) == QuarterOf(1763785243 % 3600));
+}
+
+TEST_CASE("FormatHttpDate") {
+  char buf[40];
+  const size_t n = FormatHttpDate(784111777, buf, sizeof buf);
+  CHECK(std::string_view(buf, n) == "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
+TEST_CASE("Rng::Below is in range and covers it") {
+  Rng rng(1);
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 10000; ++i) {
+    const uint64_t v = rng.Below(7);
+    REQUIRE(v < 7);
+    seen.insert(v);
+  }
+  CHECK(seen.size() == 7);
+  CHECK(rng.Below(1) == 0);
+}
+
+TEST_CASE("campaign page: 200 HTML with the banner image, cookie and links") {
+  Fixture f;
+  const Reply r = f.Run("/campaigns/1");
+  CHECK(r.status == 200);
+  CHECK(r.route == Route::kCampaignPage);
+  CHECK(r.keep_alive);
+  CHECK(r.head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(HeadHas(r, "Content-Type: text/html; charset=utf-8\r\n"));
+  CHECK(HeadHas(r, "Content-Length: " + std::to_string(r.body.size()) + "\r\n"));
+  CHECK(HeadHas(r, "Date: Sun, 22 Nov 2026 04:20:43 GMT\r\n"));
+  CHECK(HeadHas(r, "Cache-Control: no-store\r\n"));
+  CHECK(HeadHas(r, "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\r\n"));
+  CHECK(r.head.size() >= 4);
+  CHECK(r.head.substr(r.head.size() - 4) == "\r\n\r\n");
+  const uint64_t banner = CookieBanner(r, 1);
+  CHECK(banner >= 10100);
+  CHECK(banner <= 10109);
+  CHECK(r.body.find("<img src=\"/images/" + std::to_string(banner) + "\"") != std::string::npos);
+  CHECK(r.body.find("href=\"/\"") != std::string::npos);
+  CHECK(r.body.find("Campaign 1") != std::string::npos);
+  CHECK(r.payload() == r.body);
+}
+
+TEST_CASE("campaign API: the JSON shape of SPEC section 5") {
+  Fixture f({{1, 7, {310, 311, 312}}});
+  const Reply r = f.Run("/api/campaigns/7?cache=bust", "GET", "b7=310");
+  CHECK(r.status == 200);
+  CHECK(r.route == Route::kCampaignApi);
+  CHECK(HeadHas(r, "Content-Type: application/json\r\n"));
+  const uint64_t banner = CookieBanner(r, 7);
+  CHECK(banner != 310);
+  const std::string expected =
+      "{\"campaign_id\":7,\"quarter\":1,\"banner_id\":" + std::to_string(banner) +
+      ",\"x\":3,\"rule\":\"converted_then_clicks\",\"banners\":["
+      "{\"banner_id\":310,\"clicks\":100,\"revenue\":10.123456},"
+      "{\"banner_id\":311,\"clicks\":99,\"revenue\":9.123456},"
+      "{\"banner_id\":312,\"clicks\":98,\"revenue\":8.123456}]}\n";
+  // The rule name comes from core; compare everything around it.
+  const std::string rule = std::string(RuleName(Rule::kConvertedThenClicks));
+  std::string want = expected;
+  want.replace(want.find("converted_then_clicks"), std::string("converted_then_clicks").size(), rule);
+  CHECK(r.body == want);
+}
+
+TEST_CASE("never the same banner twice in a row; all banners shown; 1000 picks per campaign") {
+  Fixture f;
+  for (int quarter = 1; quarter <= 4; ++quarter) {
+    f.ctx.quarter = quarter;
+    for (uint64_t campaign : {1, 2, 3, 4}) {
+      CAPTURE(quarter);
+      CAPTURE(campaign);
+      CampaignList list;
+      REQUIRE(f.snapshot.index->Find(quarter, campaign, &list));
+      std::set<uint64_t> allowed;
+      for (size_t i = 0; i < list.size(); ++i) allowed.insert(list.banner_id(i));
+      std::set<uint64_t> seen;
+      std::string cookie;
+      uint64_t last = 0;
+      const std::string target = "/campaigns/" + std::to_string(campaign);
+      for (int i = 0; i < 1000; ++i) {
+        const Reply r = f.Run(target, "GET", cookie);
+        REQUIRE(r.status == 200);
+        const uint64_t banner = CookieBanner(r, campaign);
+        REQUIRE(allowed.count(banner) == 1);
+        if (i > 0 && list.size() >= 2) REQUIRE(banner != last);
+        if (list.size() == 1) REQUIRE(banner == list.banner_id(0));
+        seen.insert(banner);
+        last = banner;
+        cookie = "other=1; b" + std::to_string(campaign) + "=" + std::to_string(banner) + "; b999=4";
+      }
+      CHECK(seen == allowed);
+    }
+  }
+}
+
+TEST_CASE("the choice is roughly uniform among the other banners") {
+  Fixture f;
+  std::map<uint64_t, int> counts;
+  for (int i = 0; i < 9000; ++i) {
+    const Reply r = f.Run("/campaigns/1", "GET", "b1=10100");
+    counts[CookieBanner(r, 1)]++;
+  }
+  CHECK(counts.count(10100) == 0);
+  CHECK(counts.size() == 9);
+  for (const auto& [banner, n] : counts) {
+    CAPTURE(banner);
+    CHECK(n > 800);  // expected 1000 each
+    CHECK(n < 1200);
+  }
+}
+
+TEST_CASE("tampered or garbage cookies are ignored, never an error") {
+  Fixture f;
+  for (const char* cookie : {"b1=abc", "b1=99999999999999999999999", "b1=-5", "b1=", "garbage",
+                             "b1=12345", ";;;", "b1=\"10100", "\x01\x02\x03"}) {
+    CAPTURE(cookie);
+    const Reply r = f.Run("/campaigns/1", "GET", cookie);
+    CHECK(r.status == 200);
+    const uint64_t banner = CookieBanner(r, 1);
+    CHECK(banner >= 10100);
+    CHECK(banner <= 10109);
+  }
+  // Another campaign's cookie doesn't constrain this one: both banners of
+  // campaign 3 still come up.
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 200; ++i) seen.insert(CookieBanner(f.Run("/campaigns/3", "GET", "b30=10300"), 3));
+  CHECK(seen.size() == 2);
+}
+
+TEST_CASE("each quarter serves its own lists") {
+  Fixture f;
+  for (int q = 1; q <= 4; ++q) {
+    f.ctx.quarter = q;
+    CAPTURE(q);
+    const uint64_t own = 100 + static_cast<uint64_t>(q);
+    const Reply r = f.Run("/api/campaigns/" + std::to_string(own));
+    CHECK(r.status == 200);
+    CHECK(CookieBanner(r, own) == 1000 + static_cast<uint64_t>(q));
+    CHECK(r.body.find("\"quarter\":" + std::to_string(q)) != std::string::npos);
+    const uint64_t other = 100 + static_cast<uint64_t>(q % 4 + 1);
+    CHECK(f.Run("/campaigns/" + std::to_string(other)).status == 404);
+    CHECK(f.Run("/api/campaigns/" + std::to_string(other)).status == 404);
+    const Reply two = f.Run("/campaigns/2");
+    CHECK(CookieBanner(two, 2) == static_cast<uint64_t>(q) * 10000 + 200);
+  }
+}
+
+TEST_CASE("statuses: 404, 400, 405, redirect") {
+  Fixture f;
+  CHECK(f.Run("/campaigns/999").status == 404);
+  CHECK(f.Run("/api/campaigns/999").status == 404);
+  CHECK(f.Run("/nope").status == 404);
+  CHECK(f.Run("/campaigns/1/extra").status == 400);
+  CHECK(f.Run("/imagesx/1").status == 404);
+  CHECK(f.Run("/api/campaigns").status == 404);
+  for (const char* bad : {"/campaigns/", "/campaigns/abc", "/campaigns/+7", "/campaigns/-1",
+                          "/campaigns/9223372036854775808", "/campaigns/1.5", "/campaigns/%31",
+                          "/api/campaigns/x", "/api/campaigns/", "/images/abc", "/images/../../etc/passwd",
+                          "/images/%2e%2e%2fetc%2fpasswd", "/images/1/../../x", "/images/", "/campaigns?id=",
+                          "/campaigns?id=abc", "/campaigns", "/campaigns?id=+7"}) {
+    CAPTURE(bad);
+    const Reply r = f.Run(bad);
+    CHECK(r.status == 400);
+    CHECK(r.keep_alive);  // a bad id is a well-formed request
+  }
+  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS", "PATCH", "BREW"}) {
+    CAPTURE(method);
+    const Reply r = f.Run("/campaigns/1", method);
+    CHECK(r.status == 405);
+    CHECK(HeadHas(r, "Allow: GET, HEAD\r\n"));
+  }
+  CHECK(f.Run("/", "POST").status == 405);
+  CHECK(f.Run("/nope", "POST").status == 404);
+
+  const Reply redirect = f.Run("/campaigns?id=7&x=1");
+  CHECK(redirect.status == 302);
+  CHECK(redirect.route == Route::kCampaignForm);
+  CHECK(HeadHas(redirect, "Location: /campaigns/7\r\n"));
+  CHECK(HeadHas(f.Run("/campaigns?x=1&id=0042"), "Location: /campaigns/42\r\n"));
+}
+
+TEST_CASE("query strings are ignored for routing; absolute-form targets work") {
+  Fixture f;
+  CHECK(f.Run("/campaigns/1?x=1").status == 200);
+  CHECK(f.Run("/campaigns/1?").status == 200);
+  CHECK(f.Run("/campaigns/1#frag").status == 200);
+  CHECK(f.Run("/?q=1").status == 200);
+  CHECK(f.Run("/healthz?verbose").status == 200);
+  CHECK(f.Run("http://example.com/campaigns/1").status == 200);
+  CHECK(f.Run("http://example.com").status == 200);
+}
+
+TEST_CASE("HEAD: same head as GET, no body sent") {
+  Fixture f;
+  const Reply get = f.Run("/");
+  const Reply head = f.Run("/", "HEAD");
+  CHECK(head.status == 200);
+  CHECK_FALSE(head.send_body);
+  CHECK(head.payload().empty());
+  CHECK(head.head == get.head);
+  const Reply missing = f.Run("/campaigns/999", "HEAD");
+  CHECK(missing.status == 404);
+  CHECK(missing.payload().empty());
+}
+
+TEST_CASE("root page lists the current quarter's campaigns and a form") {
+  Fixture f;
+  f.ctx.quarter = 3;
+  const Reply r = f.Run("/");
+  CHECK(r.status == 200);
+  CHECK(r.body.find("<form action=\"/campaigns\" method=\"get\">") != std::string::npos);
+  CHECK(r.body.find("name=\"id\"") != std::string::npos);
+  CHECK(r.body.find("href=\"/campaigns/103\"") != std::string::npos);
+  CHECK(r.body.find("href=\"/campaigns/101\"") == std::string::npos);
+  CHECK(r.body.find("quarter 3 (5)") != std::string::npos);
+}
+
+TEST_CASE("healthz and metrics") {
+  Fixture f;
+  const Reply h = f.Run("/healthz");
+  CHECK(h.status == 200);
+  CHECK(h.body == "ok generation=7\n");
+  f.ctx.now_unix = 1000;
+  f.snapshot.loaded_unix = 990;
+  f.metrics.reloads_failed = 2;
+  WorkerMetrics* w = f.metrics.AddWorker();
+  w->Record(Route::kCampaignPage, 200, 30);
+  w->Record(Route::kCampaignPage, 200, 3000);
+  w->Record(Route::kNotFound, 404, 10);
+  const Reply m = f.Run("/metrics");
+  CHECK(m.status == 200);
+  CHECK(HeadHas(m, "Content-Type: text/plain; version=0.0.4"));
+  CHECK(test::MetricValue(m.body, "banner_http_requests_total{route=\"campaign_page\",status=\"200\"} ") == 2);
+  CHECK(test::MetricValue(m.body, "banner_http_requests_total{route=\"not_found\",status=\"404\"} ") == 1);
+  CHECK(test::MetricValue(m.body, "banner_http_request_duration_seconds_bucket{le=\"0.000050\"} ") == 2);
+  CHECK(test::MetricValue(m.body, "banner_http_request_duration_seconds_bucket{le=\"+Inf\"} ") == 3);
+  CHECK(test::MetricValue(m.body, "banner_http_request_duration_seconds_count ") == 3);
+  CHECK(test::MetricValue(m.body, "banner_index_generation ") == 7);
+  CHECK(test::MetricValue(m.body, "banner_index_age_seconds ") == 10);
+  CHECK(test::MetricValue(m.body, "banner_index_reload_failures_total ") == 2);
+  CHECK(test::MetricValue(m.body, "banner_index_campaigns{quarter=\"1\"} ") == 5);
+}
+
+TEST_CASE("images: cached PNG by numeric id, SVG placeholder otherwise") {
+  test::TempDir dir;
+  {
+    std::FILE* out = std::fopen(dir.File("image_10100.png").c_str(), "wb");
+    REQUIRE(out != nullptr);
+    std::fputs("\x89PNG fake", out);
+    std::fclose(out);
+    std::FILE* junk = std::fopen(dir.File("image_x.png").c_str(), "wb");
+    std::fclose(junk);
+  }
+  Status st;
+  auto images = ImageStore::Load(dir.path, 1 << 20, 1 << 20, &st);
+  REQUIRE_MESSAGE(images != nullptr, st.message());
+  CHECK(images->count() == 1);
+  Fixture f;
+  f.ctx.images = images.get();
+  const Reply png = f.Run("/images/10100");
+  CHECK(png.status == 200);
+  CHECK(HeadHas(png, "Content-Type: image/png\r\n"));
+  CHECK(png.payload() == "\x89PNG fake");
+  CHECK(HeadHas(png, "Content-Length: 9\r\n"));
+  const Reply svg = f.Run("/images/4242");
+  CHECK(svg.status == 200);
+  CHECK(HeadHas(svg, "Content-Type: image/svg+xml\r\n"));
+  CHECK(svg.body.find("Banner 4242") != std::string::npos);
+  CHECK(f.Run("/images/10100", "HEAD").payload().empty());
+  Status missing;
+  CHECK(ImageStore::Load(dir.File("nope"), 1, 1, &missing) == nullptr);
+  CHECK_FALSE(missing.ok());
+}
+
+TEST_CASE("keep-alive and closing") {
+  Fixture f;
+  Request req;
+  req.method = "GET";
+  req.target = "/healthz";
+  Reply r;
+  req.keep_alive = false;
+  Handle(req, f.ctx, &r);
+  CHECK_FALSE(r.keep_alive);
+  CHECK(HeadHas(r, "Connection: close\r\n"));
+  req.keep_alive = true;
+  req.version = 10;
+  Handle(req, f.ctx, &r);
+  CHECK(HeadHas(r, "Connection: keep-alive\r\n"));
+  f.ctx.closing = true;
+  Handle(req, f.ctx, &r);
+  CHECK_FALSE(r.keep_alive);
+  RenderError(431, f.ctx, &r);
+  CHECK(r.status == 431);
+  CHECK_FALSE(r.keep_alive);
+  CHECK(r.head.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+}
+
+}  // namespace
+}  // namespace banner
