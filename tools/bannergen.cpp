@@ -1,9 +1,8 @@
 // bannergen: writes deterministic synthetic CSV input for bannerc.
 // The generation itself lives in tools/synthetic_data.*.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
-
-#include <CLI/CLI.hpp>
 
 #include "tools/synthetic_data.h"
 

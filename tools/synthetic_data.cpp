@@ -314,22 +314,18 @@ class Quarter {
           suffix = std::to_string(batch);
           suffix = "_b" + std::string(batch_digits.size() - suffix.size(), '0') + suffix;
         }
-        batches_[table].push_back(
-            Open(static_cast<Table>(table), suffix, format_for_next_file()));
+        batches_[table].push_back(Open(static_cast<Table>(table), suffix, format_for_next_file()));
       }
     }
     late_clicks_ = Open(kClicks, "_late", format_for_next_file());
     late_conversions_ = Open(kConversions, "_late", format_for_next_file());
   }
 
-  int number() const { return quarter_; }
   Rng& rng() { return rng_; }
   uint64_t bytes() const { return bytes_; }
 
   CsvWriter& First(Table table) { return *batches_[table].front(); }
-  CsvWriter& AnyBatch(Table table) {
-    return *batches_[table][rng_.Below(batches_[table].size())];
-  }
+  CsvWriter& AnyBatch(Table table) { return *batches_[table][rng_.Below(batches_[table].size())]; }
   CsvWriter& LateClicks() { return *late_clicks_; }
   CsvWriter& LateConversions() { return *late_conversions_; }
 
@@ -371,8 +367,8 @@ class Quarter {
  private:
   std::unique_ptr<CsvWriter> Open(Table table, const std::string& suffix,
                                   const FileFormat& format) {
-    const std::string name = std::string(kTableNames[table]) + "_" + std::to_string(quarter_) +
-                             suffix + ".csv";
+    const std::string name =
+        std::string(kTableNames[table]) + "_" + std::to_string(quarter_) + suffix + ".csv";
     return std::make_unique<CsvWriter>(dir_ / name, table, format, &bytes_);
   }
 
@@ -416,7 +412,6 @@ struct EmittedBanner {
 };
 
 struct Campaign {
-  uint64_t id;
   std::vector<EmittedBanner> banners;
   uint32_t converted = 0;  // banners with a conversion: X, before any extras
 };
@@ -444,7 +439,7 @@ class EdgeCaseWriter {
   // Writes the plans to the first batch files. REQUIRES: one id per plan.
   Campaign Emit(uint64_t campaign_id, const std::vector<BannerPlan>& plans,
                 const std::vector<uint64_t>& banner_ids, bool large_ids) {
-    Campaign campaign{campaign_id, {}, 0};
+    Campaign campaign;
     for (size_t i = 0; i < plans.size(); ++i) {
       const BannerPlan& plan = plans[i];
       EmittedBanner banner{banner_ids[i], {}, {}, plan.revenues};
@@ -494,7 +489,9 @@ class EdgeCaseWriter {
   std::vector<uint64_t> x10_banners;
 
  private:
-  uint32_t Impressions() { return rng_.Below(3) == 0 ? 0 : static_cast<uint32_t>(rng_.Between(1, 4)); }
+  uint32_t Impressions() {
+    return rng_.Below(3) == 0 ? 0 : static_cast<uint32_t>(rng_.Between(1, 4));
+  }
 
   Quarter& quarter_;
   Rng& rng_;
@@ -517,7 +514,7 @@ void AppendEqualClicks(std::vector<BannerPlan>& plans, int count, uint32_t click
   for (int i = 0; i < count; ++i) plans.push_back({1, clicks, {}});
 }
 
-// Eight converted banners that outrank every tie group below (> 10.000000).
+// Eight converted banners that outrank the tie groups below (>= 10.000000).
 void AppendHighRevenue(EdgeCaseWriter& w, std::vector<BannerPlan>& plans) {
   for (int i = 0; i < 8; ++i) {
     plans.push_back({1, 2, {w.rng().Between(10 * kMicros, 999 * kMicros)}});
@@ -650,9 +647,9 @@ constexpr EdgeCase kEdgeCases[] = {
     {"conversion_conflict",
      [](EdgeCaseWriter& w, uint64_t id) {
        const std::vector<BannerPlan> plans = {
-           {1, 1, {5 * kMicros}},              // A
-           {1, 2, {kMicros, 2 * kMicros}},     // B
-           {0, 2, {}},                         // C
+           {1, 1, {5 * kMicros}},           // A
+           {1, 2, {kMicros, 2 * kMicros}},  // B
+           {0, 2, {}},                      // C
        };
        const Campaign campaign = w.Emit(id, plans);
        const EmittedBanner& a = campaign.banners[0];
@@ -705,7 +702,8 @@ constexpr EdgeCase kEdgeCases[] = {
      [](EdgeCaseWriter& w, uint64_t id) {
        const std::vector<uint64_t> banners = {w.x10_banners[0], w.x10_banners[1],
                                               w.quarter().NewBanner()};
-       const std::vector<BannerPlan> plans = {{1, 2, {}}, {0, 1, {}}, {1, 1, {RandomRevenue(w.rng())}}};
+       const std::vector<BannerPlan> plans = {
+           {1, 2, {}}, {0, 1, {}}, {1, 1, {RandomRevenue(w.rng())}}};
        return w.Emit(id, plans, banners, false).converted;
      }},
 };
@@ -713,7 +711,14 @@ constexpr size_t kEdgeCaseCount = std::size(kEdgeCases);
 
 // ---- Unparseable rows (--bad-rows), one kind after another.
 
-enum class BadRow { kWrongColumnCount, kEmptyId, kNonNumericId, kIdTooLarge, kNegativeRevenue, kNanRevenue };
+enum class BadRow {
+  kWrongColumnCount,
+  kEmptyId,
+  kNonNumericId,
+  kIdTooLarge,
+  kNegativeRevenue,
+  kNanRevenue
+};
 constexpr uint64_t kBadRowKinds = 6;
 
 // Bad row number `index` of the whole run. The first four kinds rotate over
@@ -728,12 +733,23 @@ void WriteBadRow(Quarter& q, uint64_t index, uint64_t campaign_id) {
       table == kImpressions ? std::to_string(campaign_id) : std::to_string(q.NewBadRowId()),
       table == kConversions ? "1.000000" : std::to_string(campaign_id)};
   switch (kind) {
-    case BadRow::kWrongColumnCount: break;
-    case BadRow::kEmptyId: fields[0].clear(); break;
-    case BadRow::kNonNumericId: fields[0] = "n/a"; break;
-    case BadRow::kIdTooLarge: fields[0] = "9223372036854775808"; break;  // 2^63
-    case BadRow::kNegativeRevenue: fields[2] = "-2.500000"; break;
-    case BadRow::kNanRevenue: fields[2] = "nan"; break;
+    case BadRow::kWrongColumnCount:
+      break;
+    case BadRow::kEmptyId:
+      fields[0].clear();
+      break;
+    case BadRow::kNonNumericId:
+      fields[0] = "n/a";
+      break;
+    case BadRow::kIdTooLarge:
+      fields[0] = "9223372036854775808";
+      break;  // 2^63
+    case BadRow::kNegativeRevenue:
+      fields[2] = "-2.500000";
+      break;
+    case BadRow::kNanRevenue:
+      fields[2] = "nan";
+      break;
   }
   q.First(table).RawRow(fields, kind == BadRow::kWrongColumnCount);
 }
@@ -742,9 +758,16 @@ void WriteBadRow(Quarter& q, uint64_t index, uint64_t campaign_id) {
 
 uint32_t RandomPlannedX(Rng& rng) {
   switch (rng.Below(10)) {
-    case 0: case 1: case 2: return static_cast<uint32_t>(rng.Below(5));
-    case 3: case 4: case 5: return static_cast<uint32_t>(rng.Between(5, 11));
-    default: return static_cast<uint32_t>(rng.Between(12, 40));
+    case 0:
+    case 1:
+    case 2:
+      return static_cast<uint32_t>(rng.Below(5));
+    case 3:
+    case 4:
+    case 5:
+      return static_cast<uint32_t>(rng.Between(5, 11));
+    default:
+      return static_cast<uint32_t>(rng.Between(12, 40));
   }
 }
 
@@ -752,8 +775,7 @@ uint32_t RandomPlannedX(Rng& rng) {
 // impressions, clicks (skewed towards a few banners), conversions of clicks
 // on converted banners and exact duplicate rows are added until the
 // quarter's byte count reaches byte_target.
-void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x,
-                       uint64_t byte_target) {
+void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x, uint64_t byte_target) {
   Rng& rng = q.rng();
   const uint64_t banner_count = planned_x + rng.Between(planned_x == 0 ? 1 : 0, 30);
   const uint64_t first_banner = q.NewBannerRange(banner_count);
@@ -761,10 +783,12 @@ void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x,
   uint64_t step = rng.Between(1, banner_count);
   while (std::gcd(step, banner_count) != 1) --step;
   const uint64_t offset = rng.Below(banner_count);
-  auto converted = [&](uint64_t index) { return (step * index + offset) % banner_count < planned_x; };
+  auto converted = [&](uint64_t index) {
+    return (step * index + offset) % banner_count < planned_x;
+  };
 
-  uint64_t last_click[2] = {0, 0};            // click_id, banner_id
-  uint64_t last_conversion[3] = {0, 0, 0};    // conversion_id, click_id, micros
+  uint64_t last_click[2] = {0, 0};          // click_id, banner_id
+  uint64_t last_conversion[3] = {0, 0, 0};  // conversion_id, click_id, micros
   auto click = [&](uint64_t index, bool with_conversion) {
     last_click[0] = q.NewClick();
     last_click[1] = first_banner + index;
@@ -830,9 +854,8 @@ Summary Generate(const Options& options) {
 
   const auto quarter_bytes = static_cast<uint64_t>(options.size_mb * 1e6 / kQuarters);
   const uint32_t bulk_campaigns =
-      options.campaigns != 0
-          ? options.campaigns
-          : std::max<uint32_t>(8, static_cast<uint32_t>(options.size_mb * 2));
+      options.campaigns != 0 ? options.campaigns
+                             : std::max<uint32_t>(8, static_cast<uint32_t>(options.size_mb * 2));
   Summary summary;
   for (int number = 1; number <= kQuarters; ++number) {
     Quarter quarter(options, number);
@@ -867,8 +890,9 @@ Summary Generate(const Options& options) {
     summary.files += quarter.Finish();
     summary.csv_bytes += quarter.bytes();
     summary.campaigns += lines.size();
-    std::sort(lines.begin(), lines.end(),
-              [](const ManifestLine& a, const ManifestLine& b) { return a.campaign_id < b.campaign_id; });
+    std::sort(lines.begin(), lines.end(), [](const ManifestLine& a, const ManifestLine& b) {
+      return a.campaign_id < b.campaign_id;
+    });
     for (const ManifestLine& line : lines) {
       manifest << number << '\t' << line.campaign_id << '\t' << line.planned_x << '\t'
                << line.case_name << '\n';

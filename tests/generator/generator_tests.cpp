@@ -3,7 +3,6 @@
 // generator: they re-derive from the written files what the manifest claims.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,11 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -267,6 +266,21 @@ void CheckPlannedX(const fs::path& out) {
   }
 }
 
+// ^(impressions|clicks|conversions)_[1-4](_[^/]*)?\.csv$, by hand: std::regex
+// trips -Wmaybe-uninitialized in sanitizer builds.
+bool IsInputFileName(std::string_view name) {
+  for (std::string_view kind : {"impressions_", "clicks_", "conversions_"}) {
+    if (name.substr(0, kind.size()) != kind) continue;
+    name.remove_prefix(kind.size());
+    if (name.empty() || name[0] < '1' || name[0] > '4') return false;
+    name.remove_prefix(1);
+    if (name.size() < 4 || name.substr(name.size() - 4) != ".csv") return false;
+    name.remove_suffix(4);
+    return name.empty() || (name[0] == '_' && name.find('/') == std::string_view::npos);
+  }
+  return false;
+}
+
 Options SmallOptions(const fs::path& out) {
   Options options;
   options.out_dir = out;
@@ -322,7 +336,11 @@ TEST_CASE("different seeds give different data") {
 }
 
 TEST_CASE("every input file name is one bannerc accepts, the manifest sits outside csv/") {
-  const std::regex valid_name(R"((impressions|clicks|conversions)_[1-4](_[^/]*)?\.csv)");
+  CHECK(IsInputFileName("clicks_3.csv"));
+  CHECK(IsInputFileName("clicks_3_2024-06-01.csv"));
+  CHECK_FALSE(IsInputFileName("clicks_5.csv"));
+  CHECK_FALSE(IsInputFileName("clicks_3-x.csv"));
+  CHECK_FALSE(IsInputFileName("manifest.tsv"));
   for (uint32_t batches : {1u, 2u, 12u}) {
     CAPTURE(batches);
     TempDir out;
@@ -342,7 +360,7 @@ TEST_CASE("every input file name is one bannerc accepts, the manifest sits outsi
       CHECK(files.size() == 3 * batches + 3);
       for (const fs::path& file : files) {
         const std::string name = file.filename().string();
-        CHECK_MESSAGE(std::regex_match(name, valid_name), name);
+        CHECK_MESSAGE(IsInputFileName(name), name);
         CHECK_MESSAGE(name.find("_" + std::to_string(quarter)) != std::string::npos, name);
       }
     }
@@ -451,7 +469,8 @@ TEST_CASE("--quirks writes BOM, CRLF, quotes, reordered and extra columns, no fi
         seen["no final newline"] += content.back() != '\n';
         seen["extra column"] +=
             std::find(csv.header.begin(), csv.header.end(), "source") != csv.header.end();
-        const bool reordered = csv.header.front() != "banner_id" && csv.header.front() != "click_id" &&
+        const bool reordered = csv.header.front() != "banner_id" &&
+                               csv.header.front() != "click_id" &&
                                csv.header.front() != "conversion_id";
         seen["reordered"] += reordered;
       }
@@ -470,7 +489,6 @@ TEST_CASE("--quirks writes BOM, CRLF, quotes, reordered and extra columns, no fi
   CHECK(seen.size() == 6);
   for (const auto& [quirk, files] : seen) CHECK_MESSAGE(files >= 4, quirk);
   // Quirks change the bytes, never the logical data.
-  CHECK(ReadManifest(quirky.path()) .size() == 4);
   CheckPlannedX(quirky.path());
 }
 
