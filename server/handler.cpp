@@ -375,16 +375,18 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
     r->route = Route::kMetrics;
   } else {
     r->route = Route::kNotFound;
-    ErrorPage(r, ctx, req.version, 404, "There is nothing at this address.");
-    return;
   }
 
   const bool is_head = req.method == "HEAD";
+  r->send_body = !is_head;
+  if (r->route == Route::kNotFound) {
+    ErrorPage(r, ctx, req.version, 404, "There is nothing at this address.");
+    return;
+  }
   if (!is_head && req.method != "GET") {
     ErrorPage(r, ctx, req.version, 405, "Only GET and HEAD are supported.", "Allow: GET, HEAD\r\n");
     return;
   }
-  r->send_body = !is_head;
 
   uint64_t id = 0;
   switch (r->route) {

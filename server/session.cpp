@@ -23,6 +23,8 @@ namespace {
 
 // First read of an idle connection; a typical request fits.
 constexpr size_t kReadChunk = 8 * 1024;
+// header_bytes_ once the header is complete.
+constexpr size_t kHeaderDone = static_cast<size_t>(-1);
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
@@ -86,19 +88,35 @@ void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
 void Session::DoRead() {
   state_ = State::kReading;
   started_ = std::chrono::steady_clock::now();
+  header_bytes_ = 0;
   stream_.expires_after(worker_->shared->limits.read_timeout);
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  DoReadSome();
 }
 
-void Session::OnRead(beast::error_code ec, size_t /*bytes*/) {
-  if (!ec) return Respond();
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return RespondError(431);
-  if (ec == http::error::body_limit) return RespondError(413);
-  if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return RespondError(400);
+void Session::DoReadSome() {
+  http::async_read_some(stream_, buffer_, *parser_,
+                        beast::bind_front_handler(&Session::OnReadSome, shared_from_this()));
+}
+
+void Session::OnReadSome(beast::error_code ec, size_t bytes) {
+  if (ec) {
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return RespondError(431);
+    if (ec == http::error::body_limit) return RespondError(413);
+    if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return RespondError(400);
+    }
+    // end of stream, timeout (tcp_stream has closed the socket), reset, cancel.
+    return DoClose();
   }
-  // end of stream, timeout (tcp_stream has closed the socket), reset, cancel.
-  DoClose();
+  if (header_bytes_ != kHeaderDone) {
+    // Beast applies its header limit to each chunk it parses, not to the
+    // whole header: count the total here.
+    header_bytes_ += bytes;
+    if (header_bytes_ > worker_->shared->limits.header_limit) return RespondError(431);
+    if (parser_->is_header_done()) header_bytes_ = kHeaderDone;
+  }
+  if (parser_->is_done()) return Respond();
+  DoReadSome();
 }
 
 void Session::Respond() {

@@ -50,7 +50,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadIdle();
   void OnReadIdle(boost::beast::error_code ec, size_t bytes);
   void DoRead();
-  void OnRead(boost::beast::error_code ec, size_t bytes);
+  void DoReadSome();
+  void OnReadSome(boost::beast::error_code ec, size_t bytes);
   void Respond();
   void RespondError(int status);
   void DoWrite();
@@ -67,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Reply reply_;
   State state_ = State::kIdle;
   bool stopping_ = false;
+  size_t header_bytes_ = 0;  // header bytes parsed so far for this request
   std::chrono::steady_clock::time_point started_;
 };
 
