@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
                  "Bulk campaigns per quarter, besides the edge cases (default: 2 per MB of "
                  "--size-mb, at least 8)");
   app.add_option("--size-mb", options.size_mb,
-                 "Approximate total CSV size in MB (10^6 bytes), all quarters together")
+                 "Approximate total CSV size in MB (10^6 bytes), all quarters together, as "
+                 "written without --quirks (quirks add bytes, never rows)")
       ->capture_default_str();
   app.add_option("--batches", options.batches,
                  "Files per table and quarter over which bulk rows are spread")

@@ -119,16 +119,20 @@ constexpr std::array<FileFormat, 4> kQuirkProfiles = {{
      .final_newline = false},
 }};
 
-// Streams rows of one table into one file through a private buffer.
-// Every byte written is also added to *byte_counter (shared per quarter).
+// Bytes of CSV, counted twice: as written, and as they would be in the plain
+// format. Size budgets use the plain count, so --quirks changes the bytes but
+// never which rows are generated.
+struct ByteCount {
+  uint64_t written = 0;
+  uint64_t plain = 0;
+};
+
+// Streams rows of one table into one file through a private buffer, adding
+// what it writes to *bytes (shared per quarter).
 class CsvWriter {
  public:
-  CsvWriter(const fs::path& path, Table table, const FileFormat& format, uint64_t* byte_counter)
-      : path_(path),
-        table_(table),
-        format_(format),
-        byte_counter_(byte_counter),
-        buffer_(new char[kBufferSize]) {
+  CsvWriter(const fs::path& path, Table table, const FileFormat& format, ByteCount* bytes)
+      : path_(path), table_(table), format_(format), bytes_(bytes), buffer_(new char[kBufferSize]) {
     file_ = std::fopen(path.c_str(), "wb");
     if (file_ == nullptr) Fail("cannot create");
     for (int i = 0; i < kColumnCounts[table]; ++i) columns_.push_back(i);
@@ -136,13 +140,20 @@ class CsvWriter {
     if (format.extra_column_at >= 0) {
       columns_.insert(columns_.begin() + format.extra_column_at, kExtraColumn);
     }
-    const size_t start = used_;
+    // What quirks add to every row: quotes, the extra field and its comma, CR.
+    quirk_bytes_per_row_ = (format.quoted ? 2 * columns_.size() : 0) +
+                           (format.extra_column_at >= 0 ? kExtraColumnValue.size() + 1 : 0) +
+                           (format.crlf ? 1 : 0);
+
     if (format.bom) Append("\xEF\xBB\xBF");
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (i > 0) Append(",");
       AppendText(columns_[i] == kExtraColumn ? kExtraColumnName : kColumnNames[table][columns_[i]]);
     }
-    *byte_counter_ += used_ - start;
+    bytes_->written += used_;
+    for (int i = 0; i < kColumnCounts[table]; ++i) {
+      bytes_->plain += kColumnNames[table][i].size() + (i > 0 ? 1 : 0);
+    }
   }
 
   // Destruction without Close() only happens while another error unwinds;
@@ -173,7 +184,8 @@ class CsvWriter {
         AppendNumber(values[column]);
       }
     }
-    *byte_counter_ += used_ - start;
+    bytes_->written += used_ - start;
+    bytes_->plain += used_ - start - quirk_bytes_per_row_;
   }
 
   // A row of literal fields in logical column order; drop_last_field makes
@@ -187,15 +199,20 @@ class CsvWriter {
       if (i > 0) Append(",");
       AppendText(columns_[i] == kExtraColumn ? kExtraColumnValue : fields[columns_[i]]);
     }
-    *byte_counter_ += used_ - start;
+    bytes_->written += used_ - start;
+    // As the plain format would write it: newline, fields, commas between.
+    const int plain_fields = kColumnCounts[table_] - (drop_last_field ? 1 : 0);
+    bytes_->plain += plain_fields;
+    for (int i = 0; i < plain_fields; ++i) bytes_->plain += fields[i].size();
   }
 
   void Close() {
     if (format_.final_newline) {
       const size_t start = used_;
       Append(format_.crlf ? "\r\n" : "\n");
-      *byte_counter_ += used_ - start;
+      bytes_->written += used_ - start;
     }
+    bytes_->plain += 1;
     Flush();
     const int rc = std::fclose(file_);
     file_ = nullptr;
@@ -261,7 +278,8 @@ class CsvWriter {
   fs::path path_;
   Table table_;
   FileFormat format_;
-  uint64_t* byte_counter_;
+  ByteCount* bytes_;
+  size_t quirk_bytes_per_row_ = 0;
   std::unique_ptr<char[]> buffer_;
   size_t used_ = 0;
   std::FILE* file_ = nullptr;
@@ -322,7 +340,7 @@ class Quarter {
   }
 
   Rng& rng() { return rng_; }
-  uint64_t bytes() const { return bytes_; }
+  const ByteCount& bytes() const { return bytes_; }
 
   CsvWriter& First(Table table) { return *batches_[table].front(); }
   CsvWriter& AnyBatch(Table table) { return *batches_[table][rng_.Below(batches_[table].size())]; }
@@ -360,7 +378,8 @@ class Quarter {
     late_conversions_->Close();
     const fs::path copy = dir_ / ("clicks_" + std::to_string(quarter_) + "_late_copy.csv");
     fs::copy_file(late_clicks_->path(), copy, fs::copy_options::overwrite_existing);
-    bytes_ += fs::file_size(copy);
+    bytes_.written += fs::file_size(copy);
+    bytes_.plain += fs::file_size(copy);
     return files + 3;
   }
 
@@ -375,7 +394,7 @@ class Quarter {
   int quarter_;
   fs::path dir_;
   Rng rng_;
-  uint64_t bytes_ = 0;
+  ByteCount bytes_;
   std::array<std::vector<std::unique_ptr<CsvWriter>>, kTables> batches_;
   std::unique_ptr<CsvWriter> late_clicks_;
   std::unique_ptr<CsvWriter> late_conversions_;
@@ -810,7 +829,7 @@ void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x, uin
       click(index, false);
     }
   }
-  while (q.bytes() < byte_target) {
+  while (q.bytes().plain < byte_target) {
     const uint64_t roll = rng.Below(100);
     const uint64_t index = std::min(rng.Below(banner_count), rng.Below(banner_count));
     if (roll < 55) {
@@ -877,7 +896,7 @@ Summary Generate(const Options& options) {
       WriteBadRow(quarter, index, edge_ids[0]);
     }
 
-    const uint64_t before_bulk = quarter.bytes();
+    const uint64_t before_bulk = quarter.bytes().plain;
     const uint64_t bulk_bytes = quarter_bytes > before_bulk ? quarter_bytes - before_bulk : 0;
     for (uint32_t k = 0; k < bulk_campaigns; ++k) {
       const uint64_t campaign_id = 10'000 + k;
@@ -888,7 +907,7 @@ Summary Generate(const Options& options) {
     }
 
     summary.files += quarter.Finish();
-    summary.csv_bytes += quarter.bytes();
+    summary.csv_bytes += quarter.bytes().written;
     summary.campaigns += lines.size();
     std::sort(lines.begin(), lines.end(), [](const ManifestLine& a, const ManifestLine& b) {
       return a.campaign_id < b.campaign_id;

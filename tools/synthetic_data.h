@@ -27,7 +27,8 @@ struct Options {
   // Bulk campaigns per quarter, besides the fixed edge cases; 0 = derived
   // from size_mb.
   uint32_t campaigns = 0;
-  // Approximate total CSV size in MB (10^6 bytes), all quarters together.
+  // Approximate total CSV size in MB (10^6 bytes), all quarters together,
+  // counted as without quirks so that quirks never change the rows.
   double size_mb = kDefaultSizeMb;
   // Files per table and quarter for bulk rows. REQUIRES: 1..kMaxBatches.
   uint32_t batches = 1;

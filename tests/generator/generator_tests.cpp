@@ -157,6 +157,16 @@ bool ParseRow(const CsvFile& csv, const std::vector<std::string>& row,
   return true;
 }
 
+// The parsed rows of a file, by column name, in file order.
+std::vector<std::map<std::string, uint64_t>> LogicalRows(const fs::path& file) {
+  const CsvFile csv = ReadCsv(file);
+  std::vector<std::map<std::string, uint64_t>> rows;
+  for (const auto& row : csv.rows) {
+    REQUIRE(ParseRow(csv, row, &rows.emplace_back()));
+  }
+  return rows;
+}
+
 uint64_t CountBadRows(const fs::path& out) {
   uint64_t bad = 0;
   for (int quarter = 1; quarter <= 4; ++quarter) {
@@ -489,6 +499,12 @@ TEST_CASE("--quirks writes BOM, CRLF, quotes, reordered and extra columns, no fi
   CHECK(seen.size() == 6);
   for (const auto& [quirk, files] : seen) CHECK_MESSAGE(files >= 4, quirk);
   // Quirks change the bytes, never the logical data.
+  for (int quarter = 1; quarter <= 4; ++quarter) {
+    for (const fs::path& file : QuarterCsvFiles(plain.path(), quarter)) {
+      const fs::path relative = fs::relative(file, plain.path());
+      CHECK_MESSAGE(LogicalRows(file) == LogicalRows(quirky.path() / relative), relative);
+    }
+  }
   CheckPlannedX(quirky.path());
 }
 
