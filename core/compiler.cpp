@@ -88,6 +88,13 @@ class Build {
       }
     }
     slots_.resize(tasks_.size());
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      Lane& lane = lanes_[tasks_[t].quarter - 1];
+      if (lane.next == lane.end) lane.next = t;
+      lane.end = t + 1;
+    }
+    for (int q = 0; q < kQuarters; ++q) done_[q] = lanes_[q].next == lanes_[q].end;
+    while (reporting_quarter_ <= kQuarters && done_[reporting_quarter_ - 1]) ++reporting_quarter_;
     return Status::Ok();
   }
 
@@ -99,16 +106,26 @@ class Build {
     for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { Work(); });
     Work();
     for (auto& t : threads) t.join();
-    if (error_.ok()) FinishQuarter();
   }
 
-  // Take the next task within the window, parse it, then merge whatever is
-  // ready in order. Only one thread merges at a time.
+  // The oldest task not merged yet: parsing may run at most window_ ahead of
+  // it, which bounds the parsed chunks held in memory.
+  size_t OldestUnmerged() const {
+    size_t oldest = tasks_.size();
+    for (const Lane& lane : lanes_) {
+      if (lane.next < lane.end) oldest = std::min(oldest, lane.next);
+    }
+    return oldest;
+  }
+
+  // Take the next task within the window, parse it, then merge whatever its
+  // quarter has ready, in order. Quarters merge in parallel; within a quarter
+  // one thread merges at a time.
   void Work() {
     std::unique_lock lock(mu_);
     for (;;) {
       cv_.wait(lock, [&] {
-        return !error_.ok() || next_task_ == tasks_.size() || next_task_ < next_merge_ + window_;
+        return !error_.ok() || next_task_ == tasks_.size() || next_task_ < OldestUnmerged() + window_;
       });
       if (!error_.ok() || next_task_ == tasks_.size()) return;
       const size_t t = next_task_++;
@@ -120,22 +137,31 @@ class Build {
       }
       lock.lock();
       slots_[t] = std::move(parsed);
-      if (merging_) continue;
-      merging_ = true;
-      while (error_.ok() && next_merge_ < tasks_.size() && slots_[next_merge_]) {
-        std::unique_ptr<ParsedChunk> chunk = std::move(slots_[next_merge_]);
+      Lane& lane = lanes_[tasks_[t].quarter - 1];
+      if (lane.merging) continue;
+      lane.merging = true;
+      while (error_.ok() && lane.next < lane.end && slots_[lane.next]) {
+        std::unique_ptr<ParsedChunk> chunk = std::move(slots_[lane.next]);
+        const size_t m = lane.next;
         lock.unlock();
-        Merge(tasks_[next_merge_], *chunk);
+        Merge(tasks_[m], *chunk, &lane);
         chunk.reset();
+        if (m + 1 == lane.end) FinishQuarter(tasks_[m].quarter, &lane);
         lock.lock();
-        ++next_merge_;
+        ++lane.next;
         cv_.notify_all();
       }
-      merging_ = false;
+      lane.merging = false;
     }
   }
 
-  void Merge(const Task& task, ParsedChunk& chunk) {
+  struct Lane {
+    size_t next = 0, end = 0;  // this quarter's tasks: [first, end); guarded by mu_
+    bool merging = false;      // guarded by mu_
+    QuarterTables tables;      // touched only by the lane's merging thread
+  };
+
+  void Merge(const Task& task, ParsedChunk& chunk, Lane* lane) {
     const InputFile& in = inputs_[task.file];
     FileReport& report = result_->files[task.file];
     const uint64_t base = line_base_[task.file];
@@ -145,10 +171,8 @@ class Build {
       error_ = Status::Error(in.relative_path + ": " + chunk.error.message());
       return;
     }
-    if (task.quarter != quarter_) {
-      FinishQuarter();
-      quarter_ = task.quarter;
-    }
+    QuarterTables& tables = lane->tables;
+    constexpr size_t kPrefetchDistance = 16;
 
     // Rows rejected here and while parsing, merged by line for the report.
     std::vector<BadRow> rejected;
@@ -165,11 +189,13 @@ class Build {
     rec.rows_read += chunk.rows;
     switch (in.name.kind) {
       case FileKind::kImpressions:
-        tables_.AddImpressions(chunk.impressions);
+        tables.AddImpressions(chunk.impressions);
         break;
       case FileKind::kClicks:
-        for (const ClickRow& row : chunk.clicks) {
-          switch (tables_.AddClick(row, &reason)) {
+        for (size_t r = 0; r < chunk.clicks.size(); ++r) {
+          if (r + kPrefetchDistance < chunk.clicks.size()) tables.PrefetchClick(chunk.clicks[r + kPrefetchDistance]);
+          const ClickRow& row = chunk.clicks[r];
+          switch (tables.AddClick(row, &reason)) {
             case RowOutcome::kKept: break;
             case RowOutcome::kDuplicate: ++rec.rows_duplicate; break;
             default: reject(row.line, RejectKind::kConflict); break;
@@ -177,8 +203,12 @@ class Build {
         }
         break;
       case FileKind::kConversions:
-        for (const ConversionRow& row : chunk.conversions) {
-          switch (tables_.AddConversion(row, &reason)) {
+        for (size_t r = 0; r < chunk.conversions.size(); ++r) {
+          if (r + kPrefetchDistance < chunk.conversions.size()) {
+            tables.PrefetchConversion(chunk.conversions[r + kPrefetchDistance]);
+          }
+          const ConversionRow& row = chunk.conversions[r];
+          switch (tables.AddConversion(row, &reason)) {
             case RowOutcome::kKept: break;
             case RowOutcome::kDuplicate: ++rec.rows_duplicate; break;
             case RowOutcome::kConflict: reject(row.line, RejectKind::kConflict); break;
@@ -187,42 +217,68 @@ class Build {
         }
         break;
     }
-    result_->peak_table_bytes = std::max(result_->peak_table_bytes, tables_.memory_bytes());
+    {
+      std::lock_guard lock(report_mu_);
+      table_bytes_[task.quarter - 1] = tables.memory_bytes();
+      size_t total = 0;
+      for (size_t b : table_bytes_) total += b;
+      result_->peak_table_bytes = std::max(result_->peak_table_bytes, total);
+    }
 
     size_t i = 0, j = 0;
     while (i < chunk.bad.size() || j < rejected.size()) {
       const bool take_bad = j == rejected.size() || (i < chunk.bad.size() && chunk.bad[i].line < rejected[j].line);
-      const BadRow& row = take_bad ? chunk.bad[i++] : rejected[j];
+      BadRow& row = take_bad ? chunk.bad[i++] : rejected[j];
       const RejectKind kind = take_bad ? RejectKind::kBad : rejected_kind[j++];
-      Report(in.relative_path, base + row.line, kind, row, &report);
+      ++(kind == RejectKind::kBad ? report.bad_rows : kind == RejectKind::kConflict ? report.conflicts : report.orphans);
+      Report(task.quarter, {task.file, base + row.line, kind, std::move(row.reason), std::move(row.text)});
     }
     rec.rows_rejected = report.bad_rows + report.conflicts + report.orphans;
     rec.rows_kept = rec.rows_read - rec.rows_duplicate - rec.rows_rejected;
   }
 
-  void Report(const std::string& file, uint64_t line, RejectKind kind, const BadRow& row,
-              FileReport* report) {
-    const std::string where = file + ":" + std::to_string(line) + ": " + row.reason;
-    switch (kind) {
-      case RejectKind::kBad:
-        ++report->bad_rows;
-        if (result_->bad_rows++ < kMaxExamples) result_->bad_row_examples.push_back(where);
-        break;
-      case RejectKind::kConflict:
-      case RejectKind::kOrphan:
-        ++(kind == RejectKind::kConflict ? report->conflicts : report->orphans);
-        ++(kind == RejectKind::kConflict ? result_->conflicts : result_->orphans);
-        if (result_->reject_examples.size() < kMaxExamples) result_->reject_examples.push_back(where);
-        break;
+  struct Rejection {
+    size_t file;
+    uint64_t line;
+    RejectKind kind;
+    std::string reason, text;
+  };
+
+  // Lanes merge concurrently, but rejected rows are reported in input order:
+  // the lowest unfinished quarter reports at once, later quarters hold their
+  // rows until every quarter before them is done.
+  void Report(int quarter, Rejection r) {
+    std::lock_guard lock(report_mu_);
+    if (quarter == reporting_quarter_) {
+      Emit(r);
+    } else {
+      held_[quarter - 1].push_back(std::move(r));
     }
-    if (options_.on_reject) options_.on_reject({file, line, kind, row.reason, row.text});
   }
 
-  void FinishQuarter() {
-    if (quarter_ == 0) return;
-    result_->lists[quarter_ - 1] = tables_.Rank(options_.seed, quarter_);
-    tables_ = QuarterTables();
-    quarter_ = 0;
+  void Emit(const Rejection& r) {  // REQUIRES: report_mu_ held
+    const std::string& file = inputs_[r.file].relative_path;
+    const std::string where = file + ":" + std::to_string(r.line) + ": " + r.reason;
+    if (r.kind == RejectKind::kBad) {
+      if (result_->bad_rows++ < kMaxExamples) result_->bad_row_examples.push_back(where);
+    } else {
+      ++(r.kind == RejectKind::kConflict ? result_->conflicts : result_->orphans);
+      if (result_->reject_examples.size() < kMaxExamples) result_->reject_examples.push_back(where);
+    }
+    if (options_.on_reject) options_.on_reject({file, r.line, r.kind, r.reason, r.text});
+  }
+
+  void FinishQuarter(int quarter, Lane* lane) {
+    result_->lists[quarter - 1] = lane->tables.Rank(options_.seed, quarter);
+    lane->tables = QuarterTables();
+    std::lock_guard lock(report_mu_);
+    table_bytes_[quarter - 1] = 0;
+    done_[quarter - 1] = true;
+    while (reporting_quarter_ <= kQuarters && done_[reporting_quarter_ - 1]) ++reporting_quarter_;
+    if (reporting_quarter_ <= kQuarters) {
+      for (const Rejection& r : held_[reporting_quarter_ - 1]) Emit(r);
+      held_[reporting_quarter_ - 1] = {};
+    }
   }
 
   const CompileOptions& options_;
@@ -234,15 +290,17 @@ class Build {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  Status error_;                                    // guarded by mu_
-  size_t next_task_ = 0, next_merge_ = 0, window_ = 0;  // guarded by mu_
-  bool merging_ = false;                            // guarded by mu_
+  Status error_;                                     // guarded by mu_
+  size_t next_task_ = 0, window_ = 0;                // guarded by mu_
   std::vector<std::unique_ptr<ParsedChunk>> slots_;  // guarded by mu_
+  std::array<Lane, kQuarters> lanes_;
   std::atomic<uint64_t> parsed_bytes_{0};
 
-  // Touched only by the merging thread.
-  QuarterTables tables_;
-  int quarter_ = 0;
+  std::mutex report_mu_;
+  std::array<size_t, kQuarters> table_bytes_{};  // guarded by report_mu_
+  std::array<bool, kQuarters> done_{};           // guarded by report_mu_
+  int reporting_quarter_ = 1;                    // guarded by report_mu_
+  std::array<std::vector<Rejection>, kQuarters> held_;  // guarded by report_mu_
 };
 
 }  // namespace

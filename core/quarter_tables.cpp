@@ -24,7 +24,8 @@ void QuarterTables::AddImpressions(std::span<const CampaignBanner> pairs) {
 RowOutcome QuarterTables::AddClick(const ClickRow& row, std::string* reason) {
   assert(!conversions_started_);
   const CampaignBanner pair{row.campaign_id, row.banner_id};
-  if (const uint32_t* first = clicks_.Find(row.click_id)) {
+  auto [first, inserted] = clicks_.Insert(row.click_id);
+  if (!inserted) {
     const CampaignBanner& kept = pairs_[*first];
     if (kept == pair) return RowOutcome::kDuplicate;
     *reason = "conflict: click_id " + std::to_string(row.click_id) + " was first seen with banner_id " +
@@ -32,10 +33,10 @@ RowOutcome QuarterTables::AddClick(const ClickRow& row, std::string* reason) {
               "; the first is kept";
     return RowOutcome::kConflict;
   }
-  // Look up the pair before inserting the click: a rejected row must not add
-  // a banner to its campaign.
+  // Only a kept click may add a banner to its campaign: a conflicting row
+  // returned above without touching the pairs.
   const uint32_t index = PairIndex(pair);
-  *clicks_.Insert(row.click_id).first = index;
+  *first = index;
   ++totals_[index].clicks;
   return RowOutcome::kKept;
 }

@@ -33,6 +33,12 @@ class QuarterTables {
   RowOutcome AddClick(const ClickRow& row, std::string* reason);
   // On kConflict or kOrphan, *reason says why the row is rejected.
   RowOutcome AddConversion(const ConversionRow& row, std::string* reason);
+  // Hints for rows about to be added (see FlatHashMap::Prefetch).
+  void PrefetchClick(const ClickRow& row) const { clicks_.Prefetch(row.click_id); }
+  void PrefetchConversion(const ConversionRow& row) const {
+    conversions_.Prefetch(row.conversion_id);
+    clicks_.Prefetch(row.click_id);
+  }
 
   // The ranked list of every campaign, sorted by campaign_id.
   std::vector<CampaignResult> Rank(uint64_t seed, int quarter) const;
