@@ -831,7 +831,9 @@ void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x, uin
   }
   while (q.bytes().plain < byte_target) {
     const uint64_t roll = rng.Below(100);
-    const uint64_t index = std::min(rng.Below(banner_count), rng.Below(banner_count));
+    // The smaller of two draws: low indices get most of the traffic.
+    const uint64_t draw = rng.Below(banner_count);
+    const uint64_t index = std::min(draw, rng.Below(banner_count));
     if (roll < 55) {
       q.AnyBatch(kImpressions).Row(first_banner + index, campaign_id);
     } else if (roll < 95) {
