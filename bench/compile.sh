@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# bench/compile.sh: bannerc against DuckDB running the same rules in SQL on the same generated
+# input (SPEC section 6). Run `bench/compile.sh --help` for the options; bench/README.md explains
+# the output.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: bench/compile.sh [--smoke] [--size-mb N] [--rounds N] [--out DIR] [--threads N]
+                        [--bin-dir DIR] [--build-dir DIR] [--cache DIR] [--no-scaling]
+
+Generates N MB of CSV with bannergen (cached under the cache folder), leaves byte-identical
+duplicate files out (sha256, per kind and quarter, the first in path order stays) and then, in
+alternating rounds, compiles it with `bannerc build --threads T` and runs the same rules in DuckDB
+SQL (@duckdb/node-api, SET threads = T): dedup by click_id / conversion_id keeping the first
+occurrence, orphan removal, join, per-campaign aggregation, ranking, the four rules.
+Checks that both give the same lists (X, rule, and each list but for its random fill, which is
+checked for length and membership), then prints seconds, MB/s and peak RSS (/usr/bin/time -v)
+per engine and the ratio. Then a scaling table for bannerc: N/4, N/2 and N MB.
+Writes compile_results.md, compile_rounds.tsv, compile_scaling.tsv and logs into the results dir.
+
+Options:
+  --smoke          CI mode: 20 MB, 1 round, scaling 5/10/20 MB; results go to
+                   bench/.cache/smoke-results unless --out is given
+  --size-mb N      input size in MB (default 500)
+  --rounds N       rounds per engine (default 3)
+  --out DIR        results folder (default bench/results)
+  --threads N      threads for both engines (default 2)
+  --bin-dir DIR    use bannerc and bannergen from DIR (no build); they may also sit in DIR/tools
+  --build-dir DIR  CMake build folder (default build-bench, Release)
+  --cache DIR      npm packages and generated data (default bench/.cache)
+  --no-scaling     skip the scaling table
+  -h, --help       this text
+
+Exit status: 0 done; 1 the lists differ, a tool failed, or (full mode only) DuckDB could not be
+installed or run; 2 usage. In --smoke mode a missing DuckDB prints a SKIPPED line and exits 0.
+It installs `time` (and nodejs, npm when node is missing) with tools/install-deps.sh, and
+@duckdb/node-api with `npm install --prefix CACHE/npm`.
+EOF
+}
+
+DUCKDB_PKG="@duckdb/node-api@1.5.6-r.1"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+smoke=0 size="" rounds="" out="" threads=2 bin_dir="" build_dir="$repo/build-bench" cache="$repo/bench/.cache" scaling=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --size-mb) size="${2:?--size-mb needs a value}"; shift ;;
+    --rounds) rounds="${2:?--rounds needs a value}"; shift ;;
+    --out) out="${2:?--out needs a value}"; shift ;;
+    --threads) threads="${2:?--threads needs a value}"; shift ;;
+    --bin-dir) bin_dir="${2:?--bin-dir needs a value}"; shift ;;
+    --build-dir) build_dir="${2:?--build-dir needs a value}"; shift ;;
+    --cache) cache="${2:?--cache needs a value}"; shift ;;
+    --no-scaling) scaling=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "compile.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$smoke" = 1 ]; then
+  : "${size:=20}" "${rounds:=1}" "${out:=$repo/bench/.cache/smoke-results}"
+else
+  : "${size:=500}" "${rounds:=3}" "${out:=$repo/bench/results}"
+fi
+[[ "$size" =~ ^[0-9]+$ ]] && [ "$size" -ge 4 ] || { echo "compile.sh: --size-mb is an integer >= 4" >&2; exit 2; }
+for v in "$rounds" "$threads"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "compile.sh: --rounds and --threads are positive integers" >&2; exit 2; }
+done
+
+log() { printf '[compile %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { printf 'compile.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# --- tools -----------------------------------------------------------------------------------
+extra=(time)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || extra+=(nodejs npm)
+if [ -z "$bin_dir" ] || [ ! -x /usr/bin/time ] || [ ${#extra[@]} -gt 1 ]; then
+  "$repo/tools/install-deps.sh" "${extra[@]}"
+fi
+if [ -n "$bin_dir" ]; then
+  find_bin() { for p in "$bin_dir/$1" "$bin_dir/tools/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; die "no $1 in $bin_dir"; }
+  BANNERC="$(find_bin bannerc)" BANNERGEN="$(find_bin bannergen)"
+else
+  log "building bannerc, bannergen (Release) in $build_dir"
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build_dir" -j2 --target bannerc bannergen >/dev/null
+  BANNERC="$build_dir/tools/bannerc" BANNERGEN="$build_dir/tools/bannergen"
+fi
+
+mkdir -p "$out" "$cache"
+out="$(cd "$out" && pwd)" cache="$(cd "$cache" && pwd)"
+tmp="$(mktemp -d /tmp/bench-compile.XXXXXX)"
+trap 'rm -rf "$tmp"' EXIT
+
+# DuckDB, installed once into the cache.
+duckdb_ok=1 duckdb_why=""
+export DUCKDB_NODE_API="$cache/npm/node_modules/@duckdb/node-api"
+want_version="${DUCKDB_PKG##*@}"
+have_version=$(node -e "console.log(require(process.argv[1]).version)" "$DUCKDB_NODE_API/package.json" 2>/dev/null || true)
+if [ "$have_version" != "$want_version" ]; then
+  log "installing $DUCKDB_PKG into $cache/npm"
+  if ! command -v npm >/dev/null 2>&1; then
+    duckdb_ok=0 duckdb_why="npm is not installed"
+  elif ! timeout 600 npm install --prefix "$cache/npm" --no-audit --no-fund --loglevel=error "$DUCKDB_PKG" >"$tmp/npm.log" 2>&1; then
+    duckdb_ok=0 duckdb_why="npm install $DUCKDB_PKG failed: $(tail -3 "$tmp/npm.log" | tr '\n' ' ')"
+  fi
+fi
+if [ "$duckdb_ok" = 1 ] && ! node -e "require(process.argv[1])" "$DUCKDB_NODE_API" >"$tmp/node.log" 2>&1; then
+  duckdb_ok=0 duckdb_why="@duckdb/node-api does not load: $(tail -3 "$tmp/node.log" | tr '\n' ' ')"
+fi
+[ "$duckdb_ok" = 1 ] || log "DuckDB unavailable: $duckdb_why"
+
+# --- data ------------------------------------------------------------------------------------
+# gen MB -> folder with csv/ (regenerated when the bannergen binary or arguments change)
+gen() {
+  local mb=$1 dir="$cache/data/gen-${1}mb" stamp
+  stamp="$(sha256sum <"$BANNERGEN" | cut -c1-16) --size-mb $mb --seed 1"
+  if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -d "$dir/csv" ]; then
+    log "generating $mb MB with bannergen into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    "$BANNERGEN" --out "$dir" --size-mb "$mb" --seed 1 >&2
+    echo "$stamp" >"$dir/.stamp"
+  fi
+  echo "$dir"
+}
+# unique DIR -> DIR/unique/csv holds hard links to the files that are not byte-identical to an
+# earlier file (path order) of the same kind and quarter, and DIR/unique/files.tsv lists them for
+# DuckDB (quarter, kind, path); both engines read exactly these bytes.
+unique() {
+  local dir=$1 p b kind q h
+  rm -rf "$dir/unique"
+  mkdir -p "$dir/unique/csv"
+  : >"$dir/unique/files.tsv"
+  : >"$dir/unique/skipped.txt"
+  declare -A seen=()
+  while IFS= read -r p; do
+    b=${p##*/}
+    [[ "$b" =~ ^(impressions|clicks|conversions)_([1-4])(_[^/]*)?\.csv$ ]] || die "unexpected file name $p"
+    kind=${BASH_REMATCH[1]} q=${BASH_REMATCH[2]}
+    h=$(sha256sum <"$dir/csv/$p" | cut -c1-64)
+    if [ -n "${seen[$q/$kind/$h]:-}" ]; then
+      echo "$p (identical to ${seen[$q/$kind/$h]})" >>"$dir/unique/skipped.txt"
+      continue
+    fi
+    seen[$q/$kind/$h]=$p
+    mkdir -p "$dir/unique/csv/$(dirname "$p")"
+    ln "$dir/csv/$p" "$dir/unique/csv/$p" 2>/dev/null || cp "$dir/csv/$p" "$dir/unique/csv/$p"
+    printf '%s\t%s\t%s\n' "$q" "$kind" "$dir/unique/csv/$p" >>"$dir/unique/files.tsv"
+  done < <(cd "$dir/csv" && find . -type f -printf '%P\n' | LC_ALL=C sort)
+}
+bytes_of() { find "$1" -type f -name '*.csv' -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+tv() { grep -F "$1" "$2" | sed 's/.*: //'; }   # a field of /usr/bin/time -v output
+now() { date +%s.%N; }
+
+# bannerc_run DIR TAG -> "seconds peak_rss_kb"; index in $tmp/TAG.idx, output in $out/logs
+bannerc_run() {
+  local t0 t1
+  t0=$(now)
+  /usr/bin/time -v -o "$tmp/$2.time" "$BANNERC" build "$1" -o "$tmp/$2.idx" --threads "$threads" \
+    >"$out/logs/$2.bannerc.txt" 2>&1 || { tail -20 "$out/logs/$2.bannerc.txt" >&2; die "bannerc build $1 failed"; }
+  t1=$(now)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tv 'Maximum resident set size' "$tmp/$2.time")"
+}
+# duckdb_run FILES TAG -> "sql_seconds peak_rss_kb process_seconds"; lists in $tmp/TAG.duck.json
+duckdb_run() {
+  local t0 t1 line
+  t0=$(now)
+  if ! DUCKDB_SQL_OUT="$out/logs/duckdb_rules.sql" /usr/bin/time -v -o "$tmp/$2.time" node "$repo/bench/duckdb_rules.mjs" run "$1" "$tmp/$2.duck.json" "$threads" \
+    >"$out/logs/$2.duckdb.txt" 2>&1; then
+    tail -20 "$out/logs/$2.duckdb.txt" >&2
+    return 1
+  fi
+  t1=$(now)
+  line=$(grep '^DUCKDB ' "$out/logs/$2.duckdb.txt") || return 1
+  echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+}
+median() { sort -g | awk '{a[NR]=$1} END { if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
+
+mkdir -p "$out/logs"
+rm -f "$out"/logs/*.txt
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average at start: $load_start (nproc $(nproc))"
+
+data=$(gen "$size")
+unique "$data"
+in_dir="$data/unique/csv" files_tsv="$data/unique/files.tsv"
+in_bytes=$(bytes_of "$in_dir")
+in_mb=$(awk -v b="$in_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+log "input: $in_mb MB in $(wc -l <"$files_tsv") files; left out as byte-identical: $(wc -l <"$data/unique/skipped.txt") file(s)"
+cat "$files_tsv" | cut -f3 | xargs cat >/dev/null   # same page cache state for both engines
+
+printf 'round\tengine\tseconds\tmb_per_s\tpeak_rss_mb\tprocess_seconds\n' >"$out/compile_rounds.tsv"
+duckdb_failed=""
+for r in $(seq "$rounds"); do
+  read -r s rss <<<"$(bannerc_run "$in_dir" "r$r")"
+  printf '%s\tbannerc\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+    "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')" "$s" >>"$out/compile_rounds.tsv"
+  log "round $r bannerc: $s s, $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $((rss / 1024)) MB"
+  if [ "$duckdb_ok" = 1 ]; then
+    if res=$(duckdb_run "$files_tsv" "r$r"); then
+      read -r s rss ps <<<"$res"
+      printf '%s\tduckdb\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+        "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')" "$ps" >>"$out/compile_rounds.tsv"
+      log "round $r duckdb:  $s s (process $ps s), $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $((rss / 1024)) MB"
+    else
+      duckdb_ok=0 duckdb_failed=1 duckdb_why="the DuckDB run failed (log: $out/logs/r$r.duckdb.txt)"
+      log "DuckDB: $duckdb_why"
+    fi
+  fi
+done
+
+# --- correctness -----------------------------------------------------------------------------
+"$BANNERC" inspect "$tmp/r1.idx" --json >"$tmp/inspect.json" || die "bannerc inspect failed"
+match="not checked (DuckDB unavailable)"
+mismatch=0
+if [ "$duckdb_ok" = 1 ]; then
+  if node "$repo/bench/duckdb_rules.mjs" compare "$tmp/r$rounds.duck.json" "$tmp/inspect.json" >"$out/logs/compare.txt" 2>&1; then
+    match="yes: $(grep -o 'lists=.*' "$out/logs/compare.txt")"
+  else
+    mismatch=1
+    match="NO: $(grep -o 'lists=.*' "$out/logs/compare.txt" || tail -3 "$out/logs/compare.txt")"
+    cat "$out/logs/compare.txt" >&2
+  fi
+  log "lists match: $match"
+fi
+# All bannerc rounds wrote the same index?
+for r in $(seq 2 "$rounds"); do
+  cmp -s "$tmp/r1.idx" "$tmp/r$r.idx" || { log "bannerc's index differs between round 1 and round $r"; mismatch=1; }
+done
+peak_table=$(grep -o 'peak table memory [0-9.]* [A-Za-z]*' "$out/logs/r1.bannerc.txt" | sed 's/peak table memory //' || echo "?")
+kept_ids() {  # INSPECT.json -> click and conversion rows kept (= distinct ids)
+  grep -o '"kind":"\(clicks\|conversions\)"[^}]*"rows_kept":[0-9]*' "$1" | grep -o '[0-9]*$' | awk '{s += $1} END {print s + 0}'
+}
+ids_main=$(kept_ids "$tmp/inspect.json")
+
+# --- scaling ---------------------------------------------------------------------------------
+printf 'size_mb\tinput_mb\tseconds\tmb_per_s\tpeak_rss_mb\tpeak_table\tdistinct_click_conversion_ids\trss_bytes_per_id\n' >"$out/compile_scaling.tsv"
+if [ "$scaling" = 1 ]; then
+  base=$((size / 4))
+  for mb in "$base" $((base * 2)) $((base * 4)); do
+    d=$(gen "$mb")
+    unique "$d"
+    b=$(bytes_of "$d/unique/csv")
+    find "$d/unique/csv" -type f -exec cat {} + >/dev/null
+    best="" best_rss=""
+    for k in 1 2; do   # best of two: the machine is shared
+      read -r s rss <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
+      if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
+      if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
+    done
+    "$BANNERC" inspect "$tmp/scale$mb-1.idx" --json >"$tmp/scale.json"
+    ids=$(kept_ids "$tmp/scale.json")
+    pt=$(grep -o 'peak table memory [0-9.]* [A-Za-z]*' "$out/logs/scale$mb-1.bannerc.txt" | sed 's/peak table memory //' | tr ' ' '_' || echo "?")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mb" "$(awk -v b="$b" 'BEGIN {printf "%.1f", b / 1e6}')" "$best" \
+      "$(awk -v b="$b" -v s="$best" 'BEGIN {printf "%.0f", b / 1e6 / s}')" "$(awk -v k="$best_rss" 'BEGIN {printf "%.1f", k / 1024}')" \
+      "$pt" "$ids" "$(awk -v k="$best_rss" -v n="$ids" 'BEGIN {printf "%.0f", k * 1024 / n}')" >>"$out/compile_scaling.tsv"
+    log "scaling $mb MB: $best s, peak RSS $((best_rss / 1024)) MB, $ids distinct click+conversion ids"
+  done
+fi
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- summary ---------------------------------------------------------------------------------
+col() { awk -F'\t' -v e="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } $2 == e { print $k }' "$out/compile_rounds.tsv"; }
+maxv() { sort -g | tail -1; }
+bc_s=$(col bannerc seconds | median)
+dd_s=$(col duckdb seconds | median)
+{
+  echo "# bannerc vs DuckDB ($(date -u +'%Y-%m-%d %H:%M UTC'))"
+  echo
+  echo "Input: bannergen --size-mb $size --seed 1, $in_mb MB of CSV in $(wc -l <"$files_tsv") files (byte-identical"
+  echo "duplicate files left out for both: $(wc -l <"$data/unique/skipped.txt")). $rounds alternating round(s), $threads threads each"
+  echo "(bannerc --threads $threads; DuckDB $(grep -o 'version=[^ ]*' "$out/logs/r1.duckdb.txt" 2>/dev/null | cut -d= -f2 || echo '?') SET threads = $threads)."
+  echo "Load average: $load_start at start, $load_end at end, $(nproc) cores."
+  echo "bannerc seconds: the whole process (parse, dedup, rules, index written). DuckDB seconds: the SQL"
+  echo "alone, submission to last row (node start and module load excluded; whole process in compile_rounds.tsv)."
+  echo "Peak RSS: /usr/bin/time -v, the largest over the rounds (DuckDB's includes node itself)."
+  echo
+  echo "| engine | seconds (median) | MB/s | peak RSS MB | rounds (s) |"
+  echo "|---|---:|---:|---:|---|"
+  for e in bannerc duckdb; do
+    [ -n "$(col "$e" seconds)" ] || continue
+    s=$(col "$e" seconds | median)
+    printf '| %s | %.3f | %.0f | %s | %s |\n' "$e" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {print b / 1e6 / s}')" \
+      "$(col "$e" peak_rss_mb | maxv)" "$(col "$e" seconds | paste -sd' ' -)"
+  done
+  echo
+  if [ -n "$dd_s" ]; then
+    ratio=$(awk -v a="$dd_s" -v b="$bc_s" 'BEGIN { printf "%.2f", a / b }')
+    echo "Ratio DuckDB time / bannerc time: **$ratio** (above 1: bannerc is faster)."
+  else
+    ratio=""
+    echo "DuckDB: **SKIPPED** ($duckdb_why)."
+  fi
+  echo "Lists match: $match"
+  echo "bannerc peak table memory (its own report): $peak_table; distinct click+conversion ids kept: $ids_main."
+  bc_mbs=$(awk -v b="$in_bytes" -v s="$bc_s" 'BEGIN { printf "%.0f", b / 1e6 / s }')
+  echo "SPEC 6 targets: faster than DuckDB ($( [ -n "$ratio" ] && awk -v r="$ratio" 'BEGIN { print (r > 1 ? "met" : "NOT met") }' || echo "not measured")), \
+>= 300 MB/s on two cores ($(awk -v m="$bc_mbs" 'BEGIN { print (m >= 300 ? "met" : "NOT met") }'): $bc_mbs MB/s)."
+  if [ "$scaling" = 1 ]; then
+    echo
+    echo "Scaling, bannerc alone (best of two runs; peak RSS the larger of the two):"
+    echo
+    echo "| size MB | input MB | seconds | MB/s | peak RSS MB | peak table | distinct click+conversion ids | RSS bytes per id |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$out/compile_scaling.tsv" | awk -F'\t' '{ gsub("_", " ", $6); printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+  fi
+  echo
+  echo "Per round: compile_rounds.tsv; tool output: logs/."
+} >"$out/compile_results.md"
+cp "$data/unique/skipped.txt" "$out/logs/skipped_duplicate_files.txt"
+
+echo
+cat "$out/compile_results.md"
+echo
+echo "results: $out/compile_results.md"
+if [ "$mismatch" = 1 ]; then
+  echo "compile.sh: FAILED: bannerc and DuckDB lists differ (see $out/logs/compare.txt)" >&2
+  exit 1
+fi
+if [ "$duckdb_ok" != 1 ]; then
+  if [ "$smoke" = 1 ] && [ -z "$duckdb_failed" ]; then
+    echo "SKIPPED: DuckDB part ($duckdb_why); bannerc part done"
+    exit 0
+  fi
+  echo "compile.sh: FAILED: DuckDB part not done: $duckdb_why" >&2
+  exit 1
+fi
