@@ -153,28 +153,52 @@ bytes_of() { find "$1" -type f -name '*.csv' -printf '%s\n' | awk '{s += $1} END
 tv() { grep -F "$1" "$2" | sed 's/.*: //'; }   # a field of /usr/bin/time -v output
 now() { date +%s.%N; }
 
-# bannerc_run DIR TAG -> "seconds peak_rss_kb"; index in $tmp/TAG.idx, output in $out/logs
+# measured TIMEFILE LOGFILE CMD...: runs CMD under /usr/bin/time -v (peak RSS, which counts the
+# page cache of mmapped input files too) and samples the command's RssAnon (heap and other
+# anonymous memory) from /proc every 10 ms; the sampled peak, in kB, goes to TIMEFILE.anon.
+measured() {
+  local tf=$1 lf=$2 tpid cpid="" max=0 k v sfd rc=0
+  shift 2
+  /usr/bin/time -v -o "$tf" "$@" >"$lf" 2>&1 &
+  tpid=$!
+  exec {sfd}<> <(:)
+  while kill -0 "$tpid" 2>/dev/null; do
+    [ -n "$cpid" ] || cpid=$(pgrep -P "$tpid" | head -1 || true)
+    if [ -n "$cpid" ]; then
+      { while read -r k v _; do
+          if [ "$k" = RssAnon: ] && [ "$v" -gt "$max" ]; then max=$v; fi
+        done; } 2>/dev/null </proc/"$cpid"/status || true
+    fi
+    read -r -t 0.01 -u "$sfd" _ || true
+  done
+  exec {sfd}<&-
+  wait "$tpid" || rc=$?
+  echo "$max" >"$tf.anon"
+  return "$rc"
+}
+# bannerc_run DIR TAG -> "seconds peak_rss_kb peak_anon_kb"; index in $tmp/TAG.idx, output in $out/logs
 bannerc_run() {
   local t0 t1
   t0=$(now)
-  /usr/bin/time -v -o "$tmp/$2.time" "$BANNERC" build "$1" -o "$tmp/$2.idx" --threads "$threads" \
-    >"$out/logs/$2.bannerc.txt" 2>&1 || { tail -20 "$out/logs/$2.bannerc.txt" >&2; die "bannerc build $1 failed"; }
+  measured "$tmp/$2.time" "$out/logs/$2.bannerc.txt" "$BANNERC" build "$1" -o "$tmp/$2.idx" --threads "$threads" ||
+    { tail -20 "$out/logs/$2.bannerc.txt" >&2; die "bannerc build $1 failed"; }
   t1=$(now)
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tv 'Maximum resident set size' "$tmp/$2.time")"
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tv 'Maximum resident set size' "$tmp/$2.time") $(cat "$tmp/$2.time.anon")"
 }
-# duckdb_run FILES TAG -> "sql_seconds peak_rss_kb process_seconds"; lists in $tmp/TAG.duck.json
+# duckdb_run FILES TAG -> "sql_seconds peak_rss_kb process_seconds peak_anon_kb"; lists in $tmp/TAG.duck.json
 duckdb_run() {
   local t0 t1 line
   t0=$(now)
-  if ! DUCKDB_SQL_OUT="$out/logs/duckdb_rules.sql" /usr/bin/time -v -o "$tmp/$2.time" node "$repo/bench/duckdb_rules.mjs" run "$1" "$tmp/$2.duck.json" "$threads" \
-    >"$out/logs/$2.duckdb.txt" 2>&1; then
+  if ! DUCKDB_SQL_OUT="$out/logs/duckdb_rules.sql" measured "$tmp/$2.time" "$out/logs/$2.duckdb.txt" \
+    node "$repo/bench/duckdb_rules.mjs" run "$1" "$tmp/$2.duck.json" "$threads"; then
     tail -20 "$out/logs/$2.duckdb.txt" >&2
     return 1
   fi
   t1=$(now)
   line=$(grep '^DUCKDB ' "$out/logs/$2.duckdb.txt") || return 1
-  echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$tmp/$2.time.anon")"
 }
+mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 median() { sort -g | awk '{a[NR]=$1} END { if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
 
 mkdir -p "$out/logs"
@@ -190,19 +214,19 @@ in_mb=$(awk -v b="$in_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 log "input: $in_mb MB in $(wc -l <"$files_tsv") files; left out as byte-identical: $(wc -l <"$data/unique/skipped.txt") file(s)"
 cat "$files_tsv" | cut -f3 | xargs cat >/dev/null   # same page cache state for both engines
 
-printf 'round\tengine\tseconds\tmb_per_s\tpeak_rss_mb\tprocess_seconds\n' >"$out/compile_rounds.tsv"
+printf 'round\tengine\tseconds\tmb_per_s\tpeak_rss_mb\tprocess_seconds\tpeak_anon_mb\n' >"$out/compile_rounds.tsv"
 duckdb_failed=""
 for r in $(seq "$rounds"); do
-  read -r s rss <<<"$(bannerc_run "$in_dir" "r$r")"
-  printf '%s\tbannerc\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
-    "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')" "$s" >>"$out/compile_rounds.tsv"
-  log "round $r bannerc: $s s, $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $((rss / 1024)) MB"
+  read -r s rss anon <<<"$(bannerc_run "$in_dir" "r$r")"
+  printf '%s\tbannerc\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+    "$(mb "$rss")" "$s" "$(mb "$anon")" >>"$out/compile_rounds.tsv"
+  log "round $r bannerc: $s s, $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB)"
   if [ "$duckdb_ok" = 1 ]; then
     if res=$(duckdb_run "$files_tsv" "r$r"); then
-      read -r s rss ps <<<"$res"
-      printf '%s\tduckdb\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
-        "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')" "$ps" >>"$out/compile_rounds.tsv"
-      log "round $r duckdb:  $s s (process $ps s), $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $((rss / 1024)) MB"
+      read -r s rss ps anon <<<"$res"
+      printf '%s\tduckdb\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+        "$(mb "$rss")" "$ps" "$(mb "$anon")" >>"$out/compile_rounds.tsv"
+      log "round $r duckdb:  $s s (process $ps s), $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB)"
     else
       duckdb_ok=0 duckdb_failed=1 duckdb_why="the DuckDB run failed (log: $out/logs/r$r.duckdb.txt)"
       log "DuckDB: $duckdb_why"
@@ -235,7 +259,7 @@ kept_ids() {  # INSPECT.json -> click and conversion rows kept (= distinct ids)
 ids_main=$(kept_ids "$tmp/inspect.json")
 
 # --- scaling ---------------------------------------------------------------------------------
-printf 'size_mb\tinput_mb\tseconds\tmb_per_s\tpeak_rss_mb\tpeak_table\tdistinct_click_conversion_ids\trss_bytes_per_id\n' >"$out/compile_scaling.tsv"
+printf 'size_mb\tinput_mb\tseconds\tmb_per_s\tpeak_rss_mb\tpeak_anon_mb\tpeak_table\tdistinct_click_conversion_ids\tanon_bytes_per_id\n' >"$out/compile_scaling.tsv"
 if [ "$scaling" = 1 ]; then
   base=$((size / 4))
   for mb in "$base" $((base * 2)) $((base * 4)); do
@@ -243,19 +267,20 @@ if [ "$scaling" = 1 ]; then
     unique "$d"
     b=$(bytes_of "$d/unique/csv")
     find "$d/unique/csv" -type f -exec cat {} + >/dev/null
-    best="" best_rss=""
+    best="" best_rss="" best_anon=""
     for k in 1 2; do   # best of two: the machine is shared
-      read -r s rss <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
+      read -r s rss anon <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
       if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
       if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
+      if [ -z "$best_anon" ] || [ "$anon" -gt "$best_anon" ]; then best_anon=$anon; fi
     done
     "$BANNERC" inspect "$tmp/scale$mb-1.idx" --json >"$tmp/scale.json"
     ids=$(kept_ids "$tmp/scale.json")
     pt=$(grep -o 'peak table memory [0-9.]* [A-Za-z]*' "$out/logs/scale$mb-1.bannerc.txt" | sed 's/peak table memory //' | tr ' ' '_' || echo "?")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mb" "$(awk -v b="$b" 'BEGIN {printf "%.1f", b / 1e6}')" "$best" \
-      "$(awk -v b="$b" -v s="$best" 'BEGIN {printf "%.0f", b / 1e6 / s}')" "$(awk -v k="$best_rss" 'BEGIN {printf "%.1f", k / 1024}')" \
-      "$pt" "$ids" "$(awk -v k="$best_rss" -v n="$ids" 'BEGIN {printf "%.0f", k * 1024 / n}')" >>"$out/compile_scaling.tsv"
-    log "scaling $mb MB: $best s, peak RSS $((best_rss / 1024)) MB, $ids distinct click+conversion ids"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mb" "$(awk -v b="$b" 'BEGIN {printf "%.1f", b / 1e6}')" "$best" \
+      "$(awk -v b="$b" -v s="$best" 'BEGIN {printf "%.0f", b / 1e6 / s}')" "$(mb "$best_rss")" "$(mb "$best_anon")" \
+      "$pt" "$ids" "$(awk -v k="$best_anon" -v n="$ids" 'BEGIN {printf "%.0f", k * 1024 / n}')" >>"$out/compile_scaling.tsv"
+    log "scaling $mb MB: $best s, peak RSS $(mb "$best_rss") MB (anonymous $(mb "$best_anon") MB), $ids distinct click+conversion ids"
   done
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -274,15 +299,17 @@ dd_s=$(col duckdb seconds | median)
   echo "Load average: $load_start at start, $load_end at end, $(nproc) cores."
   echo "bannerc seconds: the whole process (parse, dedup, rules, index written). DuckDB seconds: the SQL"
   echo "alone, submission to last row (node start and module load excluded; whole process in compile_rounds.tsv)."
-  echo "Peak RSS: /usr/bin/time -v, the largest over the rounds (DuckDB's includes node itself)."
+  echo "Peak RSS: /usr/bin/time -v, the largest over the rounds (DuckDB's includes node itself); it counts"
+  echo "the pages of mmapped input files too. Peak anonymous: RssAnon sampled from /proc every 10 ms (heap,"
+  echo "not file pages)."
   echo
-  echo "| engine | seconds (median) | MB/s | peak RSS MB | rounds (s) |"
-  echo "|---|---:|---:|---:|---|"
+  echo "| engine | seconds (median) | MB/s | peak RSS MB | peak anonymous MB | rounds (s) |"
+  echo "|---|---:|---:|---:|---:|---|"
   for e in bannerc duckdb; do
     [ -n "$(col "$e" seconds)" ] || continue
     s=$(col "$e" seconds | median)
-    printf '| %s | %.3f | %.0f | %s | %s |\n' "$e" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {print b / 1e6 / s}')" \
-      "$(col "$e" peak_rss_mb | maxv)" "$(col "$e" seconds | paste -sd' ' -)"
+    printf '| %s | %.3f | %.0f | %s | %s | %s |\n' "$e" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {print b / 1e6 / s}')" \
+      "$(col "$e" peak_rss_mb | maxv)" "$(col "$e" peak_anon_mb | maxv)" "$(col "$e" seconds | paste -sd' ' -)"
   done
   echo
   if [ -n "$dd_s" ]; then
@@ -299,11 +326,11 @@ dd_s=$(col duckdb seconds | median)
 >= 300 MB/s on two cores ($(awk -v m="$bc_mbs" 'BEGIN { print (m >= 300 ? "met" : "NOT met") }'): $bc_mbs MB/s)."
   if [ "$scaling" = 1 ]; then
     echo
-    echo "Scaling, bannerc alone (best of two runs; peak RSS the larger of the two):"
+    echo "Scaling, bannerc alone (seconds: best of two runs; memory: the larger of the two):"
     echo
-    echo "| size MB | input MB | seconds | MB/s | peak RSS MB | peak table | distinct click+conversion ids | RSS bytes per id |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-    tail -n +2 "$out/compile_scaling.tsv" | awk -F'\t' '{ gsub("_", " ", $6); printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+    echo "| size MB | input MB | seconds | MB/s | peak RSS MB | peak anonymous MB | peak table | distinct click+conversion ids | anonymous bytes per id |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$out/compile_scaling.tsv" | awk -F'\t' '{ gsub("_", " ", $7); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
   fi
   echo
   echo "Per round: compile_rounds.tsv; tool output: logs/."
