@@ -53,6 +53,14 @@ class Worker {
   Worker(const Shared* shared_state, WorkerMetrics* worker_metrics, uint64_t seed)
       : ioc(1), shutdown_timer(ioc), shared(shared_state), metrics(worker_metrics), rng(seed) {}
 
+  // Sessions still pending in `ioc` (after a shutdown timeout) are destroyed
+  // with it, and their destructors call SessionEnded(): `torn_down` and
+  // `sessions` are declared before `ioc` so that they outlive it.
+  ~Worker() {
+    torn_down = true;
+    listener.reset();
+  }
+
   // The handler's context for a request handled now.
   Context MakeContext(bool closing) {
     Context ctx;
@@ -76,9 +84,11 @@ class Worker {
   // Called from Session's destructor.
   void SessionEnded(Session* s) {
     sessions.erase(s);
-    if (stopping && sessions.empty()) shutdown_timer.cancel();
+    if (!torn_down && stopping && sessions.empty()) shutdown_timer.cancel();
   }
 
+  bool torn_down = false;
+  std::unordered_set<Session*> sessions;
   boost::asio::io_context ioc;
   boost::asio::steady_timer shutdown_timer;
   const Shared* shared;
@@ -86,7 +96,6 @@ class Worker {
   Rng rng;
   std::shared_ptr<const IndexSnapshot> snapshot;
   std::shared_ptr<Listener> listener;
-  std::unordered_set<Session*> sessions;
   bool stopping = false;
 
  private:

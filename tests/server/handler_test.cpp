@@ -135,7 +135,7 @@ TEST_CASE("Rng::Below is in range and covers it") {
   CHECK(rng.Below(1) == 0);
 }
 
-TEST_CASE("campaign page: 200 HTML with the banner image, cookie and links") {
+TEST_CASE("campaign page: 200 HTML with the banner image - cookie and links") {
   Fixture f;
   const Reply r = f.Run("/campaigns/1");
   CHECK(r.status == 200);
@@ -179,7 +179,7 @@ TEST_CASE("campaign API: the JSON shape of SPEC section 5") {
   CHECK(r.body == want);
 }
 
-TEST_CASE("never the same banner twice in a row; all banners shown; 1000 picks per campaign") {
+TEST_CASE("never the same banner twice in a row - all banners shown - 1000 picks per campaign") {
   Fixture f;
   for (int quarter = 1; quarter <= 4; ++quarter) {
     f.ctx.quarter = quarter;
@@ -226,7 +226,7 @@ TEST_CASE("the choice is roughly uniform among the other banners") {
   }
 }
 
-TEST_CASE("tampered or garbage cookies are ignored, never an error") {
+TEST_CASE("tampered or garbage cookies are ignored - never an error") {
   Fixture f;
   for (const char* cookie : {"b1=abc", "b1=99999999999999999999999", "b1=-5", "b1=", "garbage",
                              "b1=12345", ";;;", "b1=\"10100", "\x01\x02\x03"}) {
@@ -262,7 +262,7 @@ TEST_CASE("each quarter serves its own lists") {
   }
 }
 
-TEST_CASE("statuses: 404, 400, 405, redirect") {
+TEST_CASE("statuses: 404 - 400 - 405 - redirect") {
   Fixture f;
   CHECK(f.Run("/campaigns/999").status == 404);
   CHECK(f.Run("/api/campaigns/999").status == 404);
@@ -296,7 +296,7 @@ TEST_CASE("statuses: 404, 400, 405, redirect") {
   CHECK(HeadHas(f.Run("/campaigns?x=1&id=0042"), "Location: /campaigns/42\r\n"));
 }
 
-TEST_CASE("query strings are ignored for routing; absolute-form targets work") {
+TEST_CASE("query strings are ignored for routing - absolute-form targets work") {
   Fixture f;
   CHECK(f.Run("/campaigns/1?x=1").status == 200);
   CHECK(f.Run("/campaigns/1?").status == 200);
@@ -307,7 +307,7 @@ TEST_CASE("query strings are ignored for routing; absolute-form targets work") {
   CHECK(f.Run("http://example.com").status == 200);
 }
 
-TEST_CASE("HEAD: same head as GET, no body sent") {
+TEST_CASE("HEAD: same head as GET - no body sent") {
   Fixture f;
   const Reply get = f.Run("/");
   const Reply head = f.Run("/", "HEAD");
@@ -358,7 +358,7 @@ TEST_CASE("healthz and metrics") {
   CHECK(test::MetricValue(m.body, "banner_index_campaigns{quarter=\"1\"} ") == 5);
 }
 
-TEST_CASE("images: cached PNG by numeric id, SVG placeholder otherwise") {
+TEST_CASE("images: cached PNG by numeric id - SVG placeholder otherwise") {
   test::TempDir dir;
   {
     std::FILE* out = std::fopen(dir.File("image_10100.png").c_str(), "wb");

@@ -36,7 +36,7 @@ uint64_t ApiBanner(const HttpResponse& r) {
 std::string Metrics(uint16_t port) { return Fetch(port, "/metrics").body; }
 
 TEST_SUITE("concurrency") {
-  TEST_CASE("hot swap under concurrent load: zero failed requests, new lists served after") {
+  TEST_CASE("hot swap under concurrent load: zero failed requests - new lists served after") {
     test::TempDir dir;
     const std::string path = dir.File("index.bin");
     test::WriteIndex(path, Generation(1));
@@ -92,7 +92,7 @@ TEST_SUITE("concurrency") {
     CHECK(server.server->current_generation() >= 2);
   }
 
-  TEST_CASE("a corrupt replacement is refused, counted, and the old index keeps serving") {
+  TEST_CASE("a corrupt replacement is refused - counted - and the old index keeps serving") {
     test::TempDir dir;
     const std::string path = dir.File("index.bin");
     test::WriteIndex(path, Generation(1));
@@ -132,7 +132,7 @@ TEST_SUITE("concurrency") {
     CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 2; }));
   }
 
-  TEST_CASE("index file deleted: still serving; Reload() fails; a new file is picked up") {
+  TEST_CASE("index file deleted: still serving - Reload() fails - a new file is picked up") {
     test::TempDir dir;
     const std::string path = dir.File("index.bin");
     test::WriteIndex(path, Generation(1));

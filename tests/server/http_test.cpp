@@ -221,7 +221,7 @@ TEST_CASE("malformed requests get 400 and the connection is closed") {
   CHECK(Fetch(f.port, "/healthz").status == 200);
 }
 
-TEST_CASE("huge headers get 431; huge bodies 413") {
+TEST_CASE("huge headers get 431 - huge bodies 413") {
   HttpFixture f;
   {
     Client c(f.port);
@@ -301,7 +301,7 @@ TEST_CASE("idle keep-alive connections time out") {
   }
 }
 
-TEST_CASE("over --max-connections: 503 and close, then recovery") {
+TEST_CASE("over --max-connections: 503 and close - then recovery") {
   ServerOptions options = test::TestServer::DefaultOptions();
   options.max_connections = 3;
   HttpFixture f(options);
@@ -347,6 +347,29 @@ TEST_CASE("Stop() with idle and busy connections finishes and returns") {
   CHECK(partial.WaitClosed());
   CHECK(idle.WaitClosed());
   f.server->server->Wait();
+}
+
+}  // namespace
+}  // namespace banner
+
+namespace banner {
+namespace {
+
+TEST_CASE("Stop() gives up on a stalled request after --shutdown-timeout") {
+  ServerOptions options = test::TestServer::DefaultOptions();
+  options.shutdown_timeout = std::chrono::milliseconds(300);
+  options.read_timeout = std::chrono::seconds(30);
+  test::TempDir dir;
+  test::WriteIndex(dir.File("index.bin"), test::StandardLists());
+  auto server = std::make_unique<test::TestServer>(dir.File("index.bin"), options);
+  test::Client stalled(server->port);
+  REQUIRE(stalled.Send("GET /campaigns/1 HTTP/1.1\r\nHo"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto start = std::chrono::steady_clock::now();
+  server->server->Stop();
+  server->server->Wait();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  server.reset();  // destroys the session still pending in its io_context
 }
 
 }  // namespace

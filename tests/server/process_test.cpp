@@ -131,7 +131,7 @@ TEST_CASE("bannerd --help documents the flags") {
 }
 
 TEST_SUITE("concurrency") {
-  TEST_CASE("bannerd: SIGHUP reloads; SIGTERM finishes requests in flight and exits 0") {
+  TEST_CASE("bannerd: SIGHUP reloads - SIGTERM finishes requests in flight and exits 0") {
     test::TempDir dir;
     const std::string index = dir.File("index.bin");
     test::WriteIndex(index, {{2, 5, {51, 52}}});
