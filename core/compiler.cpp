@@ -94,7 +94,7 @@ class Build {
       lane.end = t + 1;
     }
     for (int q = 0; q < kQuarters; ++q) done_[q] = lanes_[q].next == lanes_[q].end;
-    while (reporting_quarter_ <= kQuarters && done_[reporting_quarter_ - 1]) ++reporting_quarter_;
+    AdvanceReporting();
     return Status::Ok();
   }
 
@@ -146,6 +146,7 @@ class Build {
         lock.unlock();
         Merge(tasks_[m], *chunk, &lane);
         chunk.reset();
+        inputs_[tasks_[m].file].file->DropPages(tasks_[m].chunk.bytes);
         if (m + 1 == lane.end) FinishQuarter(tasks_[m].quarter, &lane);
         lock.lock();
         ++lane.next;
@@ -274,10 +275,18 @@ class Build {
     std::lock_guard lock(report_mu_);
     table_bytes_[quarter - 1] = 0;
     done_[quarter - 1] = true;
-    while (reporting_quarter_ <= kQuarters && done_[reporting_quarter_ - 1]) ++reporting_quarter_;
-    if (reporting_quarter_ <= kQuarters) {
-      for (const Rejection& r : held_[reporting_quarter_ - 1]) Emit(r);
-      held_[reporting_quarter_ - 1] = {};
+    AdvanceReporting();
+  }
+
+  // Moves the reporting quarter past every finished quarter, emitting what
+  // each held, and the rows held so far by the first unfinished one.
+  void AdvanceReporting() {  // REQUIRES: report_mu_ held, or no worker running
+    while (reporting_quarter_ <= kQuarters) {
+      std::vector<Rejection>& held = held_[reporting_quarter_ - 1];
+      for (const Rejection& r : held) Emit(r);
+      held = {};
+      if (!done_[reporting_quarter_ - 1]) break;
+      ++reporting_quarter_;
     }
   }
 

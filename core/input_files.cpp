@@ -60,6 +60,14 @@ std::unique_ptr<MappedFile> MappedFile::Open(const std::string& path, Status* er
   return file;
 }
 
+void MappedFile::DropPages(std::string_view range) const {
+  static const uintptr_t kPage = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(range.data()) + kPage - 1) & ~(kPage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(range.data()) + range.size()) & ~(kPage - 1);
+  // Advice only: if the kernel declines, the pages merely stay resident.
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
@@ -105,6 +113,7 @@ Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
     if (!in.file) return s;
     const std::string_view bytes = in.file->bytes();
     in.hash = XXH3_64bits(bytes.data(), bytes.size());
+    in.file->DropPages(bytes);
     for (size_t j = 0; j < i; ++j) {
       const InputFile& earlier = (*inputs)[j];
       if (earlier.hash == in.hash && earlier.name.kind == in.name.kind &&

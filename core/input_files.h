@@ -35,6 +35,10 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   std::string_view bytes() const { return {data_, size_}; }
+  // Drops the whole pages inside `range` from this process's memory; reading
+  // them again brings them back from the page cache. Keeps the resident size
+  // of a large build down to what is being parsed.
+  void DropPages(std::string_view range) const;
 
  private:
   MappedFile() = default;
