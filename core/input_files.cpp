@@ -7,9 +7,11 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 namespace banner {
 
@@ -72,6 +74,28 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
 
+namespace {
+
+// Hashes every input, one file at a time per core: reading the pages is most
+// of a build's first pass.
+void HashAll(std::vector<InputFile>* inputs) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < inputs->size();) {
+      InputFile& in = (*inputs)[i];
+      const std::string_view bytes = in.file->bytes();
+      in.hash = XXH3_64bits(bytes.data(), bytes.size());
+      in.file->DropPages(bytes);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace
+
 Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -106,14 +130,15 @@ Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
     return a.relative_path < b.relative_path;
   });
 
-  for (size_t i = 0; i < inputs->size(); ++i) {
-    InputFile& in = (*inputs)[i];
+  for (InputFile& in : *inputs) {
     Status s;
     in.file = MappedFile::Open(in.path, &s);
     if (!in.file) return s;
+  }
+  HashAll(inputs);
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    InputFile& in = (*inputs)[i];
     const std::string_view bytes = in.file->bytes();
-    in.hash = XXH3_64bits(bytes.data(), bytes.size());
-    in.file->DropPages(bytes);
     for (size_t j = 0; j < i; ++j) {
       const InputFile& earlier = (*inputs)[j];
       if (earlier.hash == in.hash && earlier.name.kind == in.name.kind &&
