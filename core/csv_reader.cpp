@@ -37,14 +37,18 @@ std::vector<std::string> ColumnNames(FileKind kind) {
 }
 
 // Parses a non-negative id no greater than 2^63-1. Returns a reason or null.
+// Up to 19 digits cannot overflow 64 bits, so the range is checked once.
 const char* ParseId(const char* s, uint64_t* out) {
   if (*s == '\0') return "is empty";
+  while (*s == '0' && s[1] != '\0') ++s;
+  const char* const first = s;
   uint64_t v = 0;
-  for (; *s != '\0'; ++s) {
-    if (*s < '0' || *s > '9') return "is not a non-negative integer";
-    if (v > (kMaxId - static_cast<uint64_t>(*s - '0')) / 10) return "is out of range (greater than 2^63-1)";
+  for (; static_cast<unsigned char>(*s - '0') <= 9; ++s) {
+    if (s - first == 19) return "is out of range (greater than 2^63-1)";
     v = v * 10 + static_cast<uint64_t>(*s - '0');
   }
+  if (*s != '\0') return "is not a non-negative integer";
+  if (v > kMaxId) return "is out of range (greater than 2^63-1)";
   *out = v;
   return nullptr;
 }

@@ -98,9 +98,17 @@ TEST_CASE("every kind of unparseable row is rejected with its line, reason and t
     CHECK(p.bad[0].text == c.row);
     CHECK(p.clicks.size() == 2);  // the rows around it still count
   }
-  const ParsedChunk ok = ParseAll("click_id,banner_id,campaign_id\n9223372036854775807,0,1\n", FileKind::kClicks);
+  const ParsedChunk ok = ParseAll(
+      "click_id,banner_id,campaign_id\n9223372036854775807,0,000000000000000000000000042\n", FileKind::kClicks);
   CHECK(ok.bad.empty());
   CHECK(ok.clicks.at(0).click_id == 9223372036854775807ull);
+  CHECK(ok.clicks.at(0).banner_id == 0);
+  CHECK(ok.clicks.at(0).campaign_id == 42);  // leading zeros do not count toward the range
+  for (const char* big : {"9999999999999999999", "18446744073709551616", "99999999999999999999999"}) {
+    const ParsedChunk p = ParseAll(std::string("click_id,banner_id,campaign_id\n") + big + ",1,1\n", FileKind::kClicks);
+    REQUIRE(p.bad.size() == 1);
+    CHECK(p.bad[0].reason.find("out of range") != std::string::npos);
+  }
 }
 
 TEST_CASE("bad revenue is rejected with its reason") {
