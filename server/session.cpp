@@ -23,6 +23,8 @@ namespace {
 
 // First read of an idle connection; a typical request fits.
 constexpr size_t kReadChunk = 8 * 1024;
+// Header fields of a typical browser request fit; bigger ones spill to the heap.
+constexpr size_t kArenaBytes = 4 * 1024;
 // header_bytes_ once the header is complete.
 constexpr size_t kHeaderDone = static_cast<size_t>(-1);
 
@@ -36,6 +38,7 @@ Session::Session(asio::ip::tcp::socket&& socket, Worker* worker)
     : stream_(std::move(socket)),
       // Room for one whole request (head + body) plus a read chunk of the next.
       buffer_(worker->shared->limits.header_limit + worker->shared->limits.body_limit + kReadChunk),
+      arena_(kArenaBytes),
       worker_(worker) {
   worker_->sessions.insert(this);
   worker_->shared->metrics->connections_open.fetch_add(1, std::memory_order_relaxed);
@@ -68,7 +71,9 @@ void Session::Shutdown() {
 void Session::DoReadIdle() {
   state_ = State::kIdle;
   const Limits& limits = worker_->shared->limits;
-  parser_.emplace();
+  parser_.reset();
+  arena_.Reset();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(limits.header_limit));
   parser_->body_limit(limits.body_limit);
   if (buffer_.size() > 0) return DoRead();  // a pipelined request is waiting

@@ -26,6 +26,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "server/arena.h"
 #include "server/handler.h"
 
 namespace banner {
@@ -62,8 +63,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void AccessLog(size_t bytes);
 
   boost::beast::tcp_stream stream_;
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body, ArenaAllocator<char>>;
+
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Arena arena_;  // the parser's header fields; declared before parser_ (outlives it)
+  std::optional<Parser> parser_;
   Worker* worker_;
   Reply reply_;
   State state_ = State::kIdle;
