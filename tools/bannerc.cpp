@@ -2,6 +2,7 @@
 // one immutable, checksummed index for bannerd (SPEC sections 2-4).
 //
 // Exit status: 0 success, 1 data or I/O error, 2 usage error.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -125,6 +126,11 @@ int Inspect(const Args& args) {
 }  // namespace banner
 
 int main(int argc, char** argv) {
+  // fast-cpp-csv-parser allocates a 48 MiB buffer per chunk; above glibc's
+  // mmap threshold each would be fresh pages, faulted in and zeroed every
+  // time. Serve them from the heap and keep it, so chunks reuse warm memory.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
   using banner::Args;
   Args args;
   CLI::App app{
