@@ -152,6 +152,7 @@ unique() {
 bytes_of() { find "$1" -type f -name '*.csv' -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 tv() { grep -F "$1" "$2" | sed 's/.*: //'; }   # a field of /usr/bin/time -v output
 now() { date +%s.%N; }
+cpu_s() { awk -v u="$(tv 'User time (seconds)' "$1")" -v s="$(tv 'System time (seconds)' "$1")" 'BEGIN { printf "%.2f", u + s }'; }
 
 # measured TIMEFILE LOGFILE CMD...: runs CMD under /usr/bin/time -v (peak RSS, which counts the
 # page cache of mmapped input files too) and samples the command's RssAnon (heap and other
@@ -176,16 +177,16 @@ measured() {
   echo "$max" >"$tf.anon"
   return "$rc"
 }
-# bannerc_run DIR TAG -> "seconds peak_rss_kb peak_anon_kb"; index in $tmp/TAG.idx, output in $out/logs
+# bannerc_run DIR TAG -> "seconds peak_rss_kb peak_anon_kb cpu%"; index in $tmp/TAG.idx, output in $out/logs
 bannerc_run() {
   local t0 t1
   t0=$(now)
   measured "$tmp/$2.time" "$out/logs/$2.bannerc.txt" "$BANNERC" build "$1" -o "$tmp/$2.idx" --threads "$threads" ||
     { tail -20 "$out/logs/$2.bannerc.txt" >&2; die "bannerc build $1 failed"; }
   t1=$(now)
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tv 'Maximum resident set size' "$tmp/$2.time") $(cat "$tmp/$2.time.anon")"
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tv 'Maximum resident set size' "$tmp/$2.time") $(cat "$tmp/$2.time.anon") $(tv 'Percent of CPU' "$tmp/$2.time") $(cpu_s "$tmp/$2.time")"
 }
-# duckdb_run FILES TAG -> "sql_seconds peak_rss_kb process_seconds peak_anon_kb"; lists in $tmp/TAG.duck.json
+# duckdb_run FILES TAG -> "sql_seconds peak_rss_kb process_seconds peak_anon_kb cpu%"; lists in $tmp/TAG.duck.json
 duckdb_run() {
   local t0 t1 line
   t0=$(now)
@@ -196,7 +197,7 @@ duckdb_run() {
   fi
   t1=$(now)
   line=$(grep '^DUCKDB ' "$out/logs/$2.duckdb.txt") || return 1
-  echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$tmp/$2.time.anon")"
+  echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$tmp/$2.time.anon") $(tv 'Percent of CPU' "$tmp/$2.time") $(cpu_s "$tmp/$2.time")"
 }
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 median() { sort -g | awk '{a[NR]=$1} END { if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
@@ -214,19 +215,19 @@ in_mb=$(awk -v b="$in_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 log "input: $in_mb MB in $(wc -l <"$files_tsv") files; left out as byte-identical: $(wc -l <"$data/unique/skipped.txt") file(s)"
 cat "$files_tsv" | cut -f3 | xargs cat >/dev/null   # same page cache state for both engines
 
-printf 'round\tengine\tseconds\tmb_per_s\tpeak_rss_mb\tprocess_seconds\tpeak_anon_mb\n' >"$out/compile_rounds.tsv"
+printf 'round\tengine\tseconds\tmb_per_s\tpeak_rss_mb\tprocess_seconds\tpeak_anon_mb\tcpu_percent\tcpu_seconds\n' >"$out/compile_rounds.tsv"
 duckdb_failed=""
 for r in $(seq "$rounds"); do
-  read -r s rss anon <<<"$(bannerc_run "$in_dir" "r$r")"
-  printf '%s\tbannerc\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
-    "$(mb "$rss")" "$s" "$(mb "$anon")" >>"$out/compile_rounds.tsv"
-  log "round $r bannerc: $s s, $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB)"
+  read -r s rss anon cpu cs <<<"$(bannerc_run "$in_dir" "r$r")"
+  printf '%s\tbannerc\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+    "$(mb "$rss")" "$s" "$(mb "$anon")" "$cpu" "$cs" >>"$out/compile_rounds.tsv"
+  log "round $r bannerc: $s s, $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB), CPU $cpu ($cs CPU-s)"
   if [ "$duckdb_ok" = 1 ]; then
     if res=$(duckdb_run "$files_tsv" "r$r"); then
-      read -r s rss ps anon <<<"$res"
-      printf '%s\tduckdb\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
-        "$(mb "$rss")" "$ps" "$(mb "$anon")" >>"$out/compile_rounds.tsv"
-      log "round $r duckdb:  $s s (process $ps s), $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB)"
+      read -r s rss ps anon cpu cs <<<"$res"
+      printf '%s\tduckdb\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}')" \
+        "$(mb "$rss")" "$ps" "$(mb "$anon")" "$cpu" "$cs" >>"$out/compile_rounds.tsv"
+      log "round $r duckdb:  $s s (process $ps s), $(awk -v b="$in_bytes" -v s="$s" 'BEGIN {printf "%.0f", b / 1e6 / s}') MB/s, peak RSS $(mb "$rss") MB (anonymous $(mb "$anon") MB), CPU $cpu ($cs CPU-s, whole process)"
     else
       duckdb_ok=0 duckdb_failed=1 duckdb_why="the DuckDB run failed (log: $out/logs/r$r.duckdb.txt)"
       log "DuckDB: $duckdb_why"
@@ -269,7 +270,7 @@ if [ "$scaling" = 1 ]; then
     find "$d/unique/csv" -type f -exec cat {} + >/dev/null
     best="" best_rss="" best_anon=""
     for k in 1 2; do   # best of two: the machine is shared
-      read -r s rss anon <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
+      read -r s rss anon _ _ <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
       if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
       if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
       if [ -z "$best_anon" ] || [ "$anon" -gt "$best_anon" ]; then best_anon=$anon; fi
@@ -301,15 +302,19 @@ dd_s=$(col duckdb seconds | median)
   echo "alone, submission to last row (node start and module load excluded; whole process in compile_rounds.tsv)."
   echo "Peak RSS: /usr/bin/time -v, the largest over the rounds (DuckDB's includes node itself); it counts"
   echo "the pages of mmapped input files too. Peak anonymous: RssAnon sampled from /proc every 10 ms (heap,"
-  echo "not file pages)."
+  echo "not file pages). CPU: /usr/bin/time's share of one core (200% = both cores busy all along)."
+  echo "MB per CPU-second = input MB / (user + system seconds), median: less sensitive to other load (DuckDB's"
+  echo "includes node's start-up)."
   echo
-  echo "| engine | seconds (median) | MB/s | peak RSS MB | peak anonymous MB | rounds (s) |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| engine | seconds (median) | MB/s | peak RSS MB | peak anonymous MB | CPU (median) | MB per CPU-second | rounds (s) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   for e in bannerc duckdb; do
     [ -n "$(col "$e" seconds)" ] || continue
     s=$(col "$e" seconds | median)
-    printf '| %s | %.3f | %.0f | %s | %s | %s |\n' "$e" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {print b / 1e6 / s}')" \
-      "$(col "$e" peak_rss_mb | maxv)" "$(col "$e" peak_anon_mb | maxv)" "$(col "$e" seconds | paste -sd' ' -)"
+    printf '| %s | %.3f | %.0f | %s | %s | %s%% | %.0f | %s |\n' "$e" "$s" "$(awk -v b="$in_bytes" -v s="$s" 'BEGIN {print b / 1e6 / s}')" \
+      "$(col "$e" peak_rss_mb | maxv)" "$(col "$e" peak_anon_mb | maxv)" "$(col "$e" cpu_percent | tr -d % | median)" \
+      "$(awk -v b="$in_bytes" -v c="$(col "$e" cpu_seconds | median)" 'BEGIN {print b / 1e6 / c}')" \
+      "$(col "$e" seconds | paste -sd' ' -)"
   done
   echo
   if [ -n "$dd_s" ]; then

@@ -379,7 +379,9 @@ set xlabel 'connections'
 set yrange [0:*]
 plot '$out/serve_sweep.tsv' using 1:2 with linespoints lw 2 pt 7 title 'bannerd', \
      '' using 1:3 with linespoints lw 2 pt 5 title 'nginx'
-set title 'p99 latency (ms)'
+set title 'p99 latency (ms, log scale)'
+set logscale y 10
+set yrange [*:*]
 plot '$out/serve_sweep.tsv' using 1:4 with linespoints lw 2 pt 7 title 'bannerd', \
      '' using 1:5 with linespoints lw 2 pt 5 title 'nginx'
 unset multiplot
