@@ -259,6 +259,20 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
     });
   }
 
+  // SO_REUSEPORT would let a second bannerd on the same port silently take
+  // half the connections: make sure nobody listens there yet.
+  if (endpoint.port() != 0) {
+    asio::io_context probe_ioc;
+    tcp::acceptor probe(probe_ioc);
+    boost::system::error_code ec;
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(endpoint, ec);
+    if (ec) {
+      *error = Status::Error("cannot listen on " + s.options.listen + ": " + ec.message());
+      return nullptr;
+    }
+  }
   // Worker 0 binds first (resolving port 0); the others share its port.
   for (auto& w : s.workers) {
     if (s.port != 0) endpoint.port(s.port);

@@ -374,3 +374,21 @@ TEST_CASE("Stop() gives up on a stalled request after --shutdown-timeout") {
 
 }  // namespace
 }  // namespace banner
+
+namespace banner {
+namespace {
+
+TEST_CASE("a second server on a port already in use is refused") {
+  test::TempDir dir;
+  test::WriteIndex(dir.File("index.bin"), test::StandardLists());
+  test::TestServer first(dir.File("index.bin"));
+  ServerOptions options = test::TestServer::DefaultOptions();
+  options.index_path = dir.File("index.bin");
+  options.listen = "127.0.0.1:" + std::to_string(first.port);
+  Status st;
+  CHECK(Server::Create(options, &st) == nullptr);
+  CHECK(st.message().find("in use") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace banner
