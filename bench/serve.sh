@@ -284,24 +284,32 @@ record() {  # mode round server connections BENCHLINE
     "$(field err_status "$l")" >&2
 }
 
+# measure MODE ROUND SERVER PORT CONNECTIONS SECONDS [HEADER]: one wrk run, recorded (a failure
+# inside the command substitution must stop the script, hence the explicit exit).
+measure() {
+  local line
+  line=$(run_wrk "$3" "$4" "$5" "$6" "${7:-}") || exit 1
+  record "$1" "$2" "$3" "$5" "$line"
+}
+
 # Warm-up (not recorded): page cache, TCP, both servers' first requests.
-run_wrk bannerd "$bd_port" "$conns" 1 >/dev/null
-run_wrk nginx "$ng_port" "$conns" 1 >/dev/null
+run_wrk bannerd "$bd_port" "$conns" 1 >/dev/null || exit 1
+run_wrk nginx "$ng_port" "$conns" 1 >/dev/null || exit 1
 
 log "keep-alive: $rounds round(s) x ${duration}s per server, $conns connections, alternating"
 for r in $(seq "$rounds"); do
-  record keepalive "$r" bannerd "$conns" "$(run_wrk bannerd "$bd_port" "$conns" "$duration")"
-  record keepalive "$r" nginx "$conns" "$(run_wrk nginx "$ng_port" "$conns" "$duration")"
+  measure keepalive "$r" bannerd "$bd_port" "$conns" "$duration"
+  measure keepalive "$r" nginx "$ng_port" "$conns" "$duration"
 done
 
 log "connection per request (Connection: close): ${duration}s per server, $conns connections"
-record close 1 bannerd "$conns" "$(run_wrk bannerd "$bd_port" "$conns" "$duration" "Connection: close")"
-record close 1 nginx "$conns" "$(run_wrk nginx "$ng_port" "$conns" "$duration" "Connection: close")"
+measure close 1 bannerd "$bd_port" "$conns" "$duration" "Connection: close"
+measure close 1 nginx "$ng_port" "$conns" "$duration" "Connection: close"
 
 log "keep-alive sweep over ${sweep_conns[*]} connections, ${sweep_duration}s each"
 for c in "${sweep_conns[@]}"; do
-  record sweep 1 bannerd "$c" "$(run_wrk bannerd "$bd_port" "$c" "$sweep_duration")"
-  record sweep 1 nginx "$c" "$(run_wrk nginx "$ng_port" "$c" "$sweep_duration")"
+  measure sweep 1 bannerd "$bd_port" "$c" "$sweep_duration"
+  measure sweep 1 nginx "$ng_port" "$c" "$sweep_duration"
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 bd_rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$bd_pid/status" 2>/dev/null || echo "?")
