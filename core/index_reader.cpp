@@ -1,12 +1,7 @@
 #include "core/index_reader.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include "core/coding.h"
@@ -26,40 +21,21 @@ uint64_t CampaignList::banner_id(size_t i) const {
   return DecodeFixed64(banners_ + i * kBannerRecordSize);
 }
 
-IndexReader::~IndexReader() {
-  if (mapping_ != nullptr) ::munmap(mapping_, size_);
-}
+IndexReader::~IndexReader() = default;
 
 std::unique_ptr<IndexReader> IndexReader::Open(const std::string& path, Status* error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = Status::Error(path + ": cannot open index: " + std::strerror(errno));
-    return nullptr;
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    *error = Status::Error(path + ": cannot stat index: " + std::strerror(errno));
-    ::close(fd);
-    return nullptr;
-  }
-  const auto size = static_cast<size_t>(st.st_size);
-  if (size < kHeaderSize) {
-    ::close(fd);
-    *error = Status::Error(path + ": not an index: file is " + std::to_string(size) +
+  std::unique_ptr<MappedFile> file = MappedFile::Open(path, error);
+  if (!file) return nullptr;
+  if (file->bytes().size() < kHeaderSize) {
+    *error = Status::Error(path + ": not an index: file is " + std::to_string(file->bytes().size()) +
                            " bytes, shorter than the " + std::to_string(kHeaderSize) +
                            "-byte header (truncated?)");
     return nullptr;
   }
-  void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);  // the mapping keeps the file's contents alive
-  if (mapping == MAP_FAILED) {
-    *error = Status::Error(path + ": cannot map index: " + std::strerror(errno));
-    return nullptr;
-  }
   std::unique_ptr<IndexReader> reader(new IndexReader);
-  reader->mapping_ = mapping;
-  reader->data_ = static_cast<const char*>(mapping);
-  reader->size_ = size;
+  reader->data_ = file->bytes().data();
+  reader->size_ = file->bytes().size();
+  reader->file_ = std::move(file);
   Status s = reader->Verify();
   if (!s.ok()) {
     *error = Status::Error(path + ": " + s.message());

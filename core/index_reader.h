@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/index_format.h"
+#include "core/mapped_file.h"
 #include "core/money.h"
 #include "core/status.h"
 
@@ -92,8 +93,8 @@ class IndexReader {
 
   const char* data_ = nullptr;
   size_t size_ = 0;
-  void* mapping_ = nullptr;       // mmap'ed region, or null
-  std::unique_ptr<char[]> owned_;  // FromBytes copy, or null
+  std::unique_ptr<MappedFile> file_;  // Open(): the mapping, or null
+  std::unique_ptr<char[]> owned_;     // FromBytes(): a copy, or null
   uint32_t quarter_first_[kQuarters] = {};
   uint32_t quarter_count_[kQuarters] = {};
   const char* campaigns_ = nullptr;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/index_format.h"
+#include "core/mapped_file.h"
 #include "core/status.h"
 
 namespace banner {
@@ -26,25 +27,6 @@ struct InputName {
 
 // "clicks_3.csv", "clicks_3_2024-06-01.csv" → {kClicks, 3}; anything else → nullopt.
 std::optional<InputName> ParseInputName(std::string_view file_name);
-
-// A read-only mapping of a whole file.
-class MappedFile {
- public:
-  static std::unique_ptr<MappedFile> Open(const std::string& path, Status* error);
-  ~MappedFile();
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  std::string_view bytes() const { return {data_, size_}; }
-  // Drops the whole pages inside `range` from this process's memory; reading
-  // them again brings them back from the page cache. Keeps the resident size
-  // of a large build down to what is being parsed.
-  void DropPages(std::string_view range) const;
-
- private:
-  MappedFile() = default;
-  const char* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 struct InputFile {
   std::string path;           // as opened

@@ -129,7 +129,7 @@ TEST_CASE("Open maps a file and names it in errors") {
   test::TempDir d;
   Status s;
   CHECK(IndexReader::Open(d / "missing.idx", &s) == nullptr);
-  CHECK(s.message().find(d / "missing.idx: cannot open index") == 0);
+  CHECK(s.message().find(d / "missing.idx: cannot open: No such file") == 0);
   REQUIRE(WriteFileAtomically(d / "good.idx", SampleIndex()).ok());
   CHECK(IndexReader::Open(d / "good.idx", &s) != nullptr);
   test::WriteFile(d / "bad.idx", SampleIndex().substr(0, 100));
