@@ -1,0 +1,224 @@
+// Fuzzes the server's pure request handler (server/handler.h): Handle() on
+// arbitrary method, target and Cookie header bytes, against a small valid
+// index built with IndexWriter and an image store holding one image. Also
+// ParseId, FindIdCookie and RenderError on the same bytes.
+//
+// Input (FuzzedDataProvider): method, target, then up to 4 cookie values,
+// then flags (HTTP version, keep-alive, closing, quarter) from the last
+// bytes. Checks on every reply:
+//  - the head is one status line and CRLF-terminated header lines ending in
+//    an empty line: no request byte can split or inject a header;
+//  - Content-Length is the length of the body (also for HEAD, which sends none);
+//  - the status is one the route can give, 405 for other methods, and
+//    keep-alive is what the request asked for unless the server is closing;
+//  - a campaign page or API reply names a banner of that campaign's list,
+//    never the one in the visitor's cookie when the list has two or more, and
+//    sets the cookie to it.
+#include <fuzzer/FuzzedDataProvider.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/index_writer.h"
+#include "server/handler.h"
+#include "server/images.h"
+#include "server/index_holder.h"
+#include "server/metrics.h"
+#include "server/rng.h"
+#include "fuzz_check.h"
+
+namespace {
+
+using namespace banner;
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMaxId = 9223372036854775807ull;
+
+struct World {
+  std::shared_ptr<const IndexSnapshot> snapshot;
+  std::unique_ptr<ImageStore> images;
+  MetricsRegistry metrics;
+  WorkerMetrics* worker = nullptr;
+  Rng rng{42};
+};
+World* g_world = nullptr;
+
+// Every quarter: campaigns 0 (one banner), 1 (two), 7 (ten), 42 (five) and
+// 2^63-1 (three, with the largest ids); quarter q also has 100 + q.
+std::string BuildIndex() {
+  IndexWriter w(1);
+  InputRecord in;
+  in.path = "1/clicks_1.csv";
+  in.kind = FileKind::kClicks;
+  in.quarter = 1;
+  w.AddInput(in);
+  for (int q = 1; q <= 4; ++q) {
+    auto add = [&](uint64_t campaign, std::vector<uint64_t> ids, Rule rule, uint32_t x) {
+      std::vector<BannerStats> banners;
+      for (size_t i = 0; i < ids.size(); ++i) banners.push_back({ids[i], 100 - i, Micros{(10 - i) * 1000000 + 5}});
+      w.AddList(q, campaign, x, rule, banners);
+    };
+    add(0, {5}, Rule::kTopByClicks, 0);
+    add(1, {5, 6}, Rule::kConvertedThenClicks, 1);
+    add(7, {70, 71, 72, 73, 74, 75, 76, 77, 78, 79}, Rule::kTop10ByRevenue, 12);
+    add(42, {1, 2, 3, 4, 5}, Rule::kAllConvertedByRevenue, 5);
+    add(100 + static_cast<uint64_t>(q), {1000 + static_cast<uint64_t>(q)}, Rule::kTopByClicks, 0);
+    add(kMaxId, {kMaxId, kMaxId - 1, 0}, Rule::kTopByClicks, 0);
+  }
+  return w.Finish();
+}
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Value of header `name` (exact case, as the handler writes it), or npos-empty.
+bool HeaderValue(std::string_view head, std::string_view name, std::string_view* value) {
+  size_t pos = head.find("\r\n");
+  while (pos != std::string_view::npos && pos + 2 < head.size()) {
+    const size_t start = pos + 2;
+    const size_t end = head.find("\r\n", start);
+    const std::string_view line = head.substr(start, end - start);
+    if (line.size() > name.size() + 1 && StartsWith(line, name) && line[name.size()] == ':') {
+      *value = line.substr(name.size() + 1);
+      if (!value->empty() && value->front() == ' ') value->remove_prefix(1);
+      return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
+uint64_t ToUint(std::string_view s) {
+  uint64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  FUZZ_CHECK(r.ec == std::errc() && r.ptr == s.data() + s.size());
+  return v;
+}
+
+void CheckHead(const Reply& r) {
+  const std::string& h = r.head;
+  FUZZ_CHECK(StartsWith(h, "HTTP/1.1 "));
+  FUZZ_CHECK(h.size() >= 4 && h.compare(h.size() - 4, 4, "\r\n\r\n") == 0);
+  FUZZ_CHECK(h.find("\r\n\r\n") == h.size() - 4);  // one blank line, at the end
+  for (size_t i = 0; i < h.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(h[i]);
+    if (c == '\r') FUZZ_CHECK(i + 1 < h.size() && h[i + 1] == '\n');
+    if (c == '\n') FUZZ_CHECK(i > 0 && h[i - 1] == '\r');
+    if (c != '\r' && c != '\n') FUZZ_CHECK(c >= 0x20 && c < 0x7f);
+  }
+  FUZZ_CHECK(ToUint(std::string_view(h).substr(9, 3)) == static_cast<uint64_t>(r.status));
+  std::string_view length;
+  FUZZ_CHECK(HeaderValue(h, "Content-Length", &length));
+  const size_t body = r.external.empty() ? r.body.size() : r.external.size();
+  FUZZ_CHECK(ToUint(length) == body);
+  FUZZ_CHECK((h.find("Connection: close\r\n") != std::string::npos) == !r.keep_alive);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  g_world = new World;
+  Status st;
+  auto index = IndexReader::FromBytes(BuildIndex(), &st);
+  FUZZ_CHECK(index != nullptr);
+  auto snapshot = std::make_shared<IndexSnapshot>();
+  snapshot->index = std::move(index);
+  snapshot->generation = 3;
+  snapshot->loaded_unix = 1700000000;
+  g_world->snapshot = snapshot;
+
+  char tmpl[] = "/tmp/fuzz_handler.XXXXXX";
+  FUZZ_CHECK(mkdtemp(tmpl) != nullptr);
+  {
+    std::ofstream(std::string(tmpl) + "/image_5.png", std::ios::binary) << "\x89PNG\r\n\x1a\nfake";
+  }
+  g_world->images = ImageStore::Load(tmpl, 1 << 20, 1 << 20, &st);
+  FUZZ_CHECK(g_world->images != nullptr && g_world->images->count() == 1);
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
+  g_world->worker = g_world->metrics.AddWorker();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  World& w = *g_world;
+  FuzzedDataProvider fdp(data, size);
+  const std::string method = fdp.ConsumeRandomLengthString(16);
+  const std::string target = fdp.ConsumeRandomLengthString(4096);
+  std::string cookies[kMaxCookieHeaders];
+  Request req;
+  req.method = method;
+  req.target = target;
+  req.cookie_count = fdp.ConsumeIntegralInRange<size_t>(0, kMaxCookieHeaders);
+  for (size_t i = 0; i < req.cookie_count; ++i) {
+    cookies[i] = fdp.ConsumeRandomLengthString(1024);
+    req.cookies[i] = cookies[i];
+  }
+  req.version = fdp.ConsumeBool() ? 11 : 10;
+  req.keep_alive = fdp.ConsumeBool();
+  Context ctx;
+  ctx.snapshot = w.snapshot.get();
+  ctx.quarter = fdp.ConsumeIntegralInRange<int>(1, 4);
+  ctx.rng = &w.rng;
+  ctx.images = fdp.ConsumeBool() ? w.images.get() : nullptr;
+  ctx.metrics = &w.metrics;
+  ctx.now_unix = 1700000000;
+  ctx.date = "Tue, 14 Nov 2023 22:13:20 GMT";
+  ctx.closing = fdp.ConsumeBool();
+
+  Reply reply;
+  Handle(req, ctx, &reply);
+  CheckHead(reply);
+  FUZZ_CHECK(reply.keep_alive == (req.keep_alive && !ctx.closing));
+  FUZZ_CHECK(reply.send_body == (method != "HEAD"));
+  if (reply.status != 404 && method != "GET" && method != "HEAD") FUZZ_CHECK(reply.status == 405);
+  switch (reply.status) {
+    case 200: case 302: case 400: case 404: case 405: break;
+    default: FUZZ_CHECK(false);
+  }
+  w.worker->Record(reply.route, reply.status, size);
+
+  // A campaign reply: the banner is on the list, not the last one seen.
+  if (reply.status == 200 && (reply.route == Route::kCampaignPage || reply.route == Route::kCampaignApi)) {
+    std::string_view set_cookie;
+    FUZZ_CHECK(HeaderValue(reply.head, "Set-Cookie", &set_cookie));
+    FUZZ_CHECK(set_cookie.size() > 1 && set_cookie[0] == 'b');
+    const size_t eq = set_cookie.find('=');
+    const size_t semi = set_cookie.find(';');
+    FUZZ_CHECK(eq != std::string_view::npos && semi != std::string_view::npos && eq < semi);
+    const std::string_view name = set_cookie.substr(0, eq);
+    const uint64_t campaign = ToUint(name.substr(1));
+    const uint64_t banner = ToUint(set_cookie.substr(eq + 1, semi - eq - 1));
+    CampaignList list;
+    FUZZ_CHECK(w.snapshot->index->Find(ctx.quarter, campaign, &list));
+    bool on_list = false;
+    for (size_t i = 0; i < list.size(); ++i) on_list |= list.banner_id(i) == banner;
+    FUZZ_CHECK(on_list);
+    uint64_t last = 0;
+    if (list.size() > 1 && FindIdCookie(req.cookies, req.cookie_count, name, &last)) {
+      bool last_on_list = false;
+      for (size_t i = 0; i < list.size(); ++i) last_on_list |= list.banner_id(i) == last;
+      if (last_on_list) FUZZ_CHECK(banner != last);
+    }
+  }
+
+  // The helpers on the same bytes.
+  uint64_t id = 0;
+  if (ParseId(target, &id)) {
+    FUZZ_CHECK(!target.empty() && id <= kMaxId);
+    FUZZ_CHECK(target.find_first_not_of("0123456789") == std::string::npos);
+  }
+  if (FindIdCookie(req.cookies, req.cookie_count, method, &id)) FUZZ_CHECK(id <= kMaxId);
+  static const int kErrors[] = {400, 408, 413, 431, 503};
+  RenderError(kErrors[size % 5], ctx, &reply);
+  CheckHead(reply);
+  FUZZ_CHECK(!reply.keep_alive);
+  return 0;
+}
