@@ -31,6 +31,7 @@ struct IndexWatcher::Impl : std::enable_shared_from_this<Impl> {
     while (offset + sizeof(inotify_event) <= n) {
       inotify_event event;
       std::memcpy(&event, buffer.data() + offset, sizeof event);
+      if ((event.mask & IN_Q_OVERFLOW) != 0) changed = true;  // events were lost: check anyway
       if (event.len > 0 && offset + sizeof event + event.len <= n) {
         const char* name = buffer.data() + offset + sizeof event;
         const std::string_view event_name(name, strnlen(name, event.len));
