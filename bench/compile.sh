@@ -200,7 +200,7 @@ duckdb_run() {
   echo "$(grep -o 'seconds=[0-9.]*' <<<"$line" | cut -d= -f2) $(tv 'Maximum resident set size' "$tmp/$2.time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$tmp/$2.time.anon") $(tv 'Percent of CPU' "$tmp/$2.time") $(cpu_s "$tmp/$2.time")"
 }
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-median() { sort -g | awk '{a[NR]=$1} END { if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
+median() { sort -g | awk '{a[NR]=$1} END { if (NR == 0) exit; if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
 
 mkdir -p "$out/logs"
 rm -f "$out"/logs/*.txt

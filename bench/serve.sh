@@ -266,7 +266,7 @@ run_wrk() {
 }
 field() { grep -o " $1=[^ ]*" <<<"$2" | cut -d= -f2; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
-median() { sort -g | awk '{a[NR]=$1} END { if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
+median() { sort -g | awk '{a[NR]=$1} END { if (NR == 0) exit; if (NR % 2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
 
 : >"$out/wrk.log"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
