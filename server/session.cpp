@@ -1,5 +1,6 @@
 #include "server/session.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -181,7 +182,10 @@ void Session::DoLingeringClose() {
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (ec) return;
   buffer_.clear();
-  stream_.expires_after(worker_->shared->limits.linger_timeout);
+  // While the server stops, linger only briefly: exiting matters more.
+  const auto linger = stopping_ ? std::min(worker_->shared->limits.linger_timeout, std::chrono::milliseconds(200))
+                                : worker_->shared->limits.linger_timeout;
+  stream_.expires_after(linger);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }
