@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   app.add_option("--backlog", options.backlog, "listen() backlog per I/O thread");
   app.add_option("--image-cache-mb", image_cache_mb, "Image bytes kept in memory at most (loaded at start)");
   app.add_flag("--access-log", options.access_log, "Log one line per request on stderr");
+  app.add_flag("--mmap", options.map_index,
+               "Map the index file instead of copying it into memory (zero-copy; the file must then only be "
+               "replaced by rename, as bannerc does: overwriting it in place would corrupt the served index)");
   bool no_watch = false;
   app.add_flag("--no-watch", no_watch, "Don't watch the index file with inotify (SIGHUP still reloads)");
 

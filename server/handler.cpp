@@ -16,8 +16,10 @@ namespace {
 
 // The "/" page lists at most this many campaigns (the rest are counted).
 constexpr size_t kMaxListedCampaigns = 2000;
-// Last-banner cookies live a year; the value is only a hint, never trusted.
-constexpr std::string_view kCookieAttributes = "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\r\n";
+// Last-banner cookies live a day: long enough for "never twice in a row",
+// short enough that a visitor of many campaigns doesn't pile up a Cookie
+// header near --header-limit. The value is only a hint, never trusted.
+constexpr std::string_view kCookieAttributes = "; Path=/; Max-Age=86400; SameSite=Lax; HttpOnly\r\n";
 
 constexpr std::string_view kPageStart =
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -1,7 +1,13 @@
 #include "server/server.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <future>
@@ -89,6 +95,37 @@ std::string Campaigns(const IndexReader& index) {
   return out;
 }
 
+// Loads and verifies the index. By default the file's bytes are copied into
+// private memory, so that an in-place overwrite or truncation of the file
+// (`cp`, `echo junk >`) can't change or fault the index being served; with
+// map_file the file is mapped directly (zero-copy; safe only if the file is
+// replaced by rename, as bannerc does).
+std::unique_ptr<IndexReader> LoadIndex(const std::string& path, bool map_file, Status* error) {
+  if (map_file) return IndexReader::Open(path, error);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = Status::Error(path + ": cannot open: " + std::strerror(errno));
+    return nullptr;
+  }
+  std::string bytes;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
+  char chunk[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Status::Error(path + ": cannot read: " + std::strerror(errno));
+      ::close(fd);
+      return nullptr;
+    }
+    if (n == 0) break;
+    bytes.append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return IndexReader::FromBytes(bytes, error);
+}
+
 // Counts down the workers that have switched to a new snapshot.
 struct Ack {
   explicit Ack(size_t n, std::function<void(Status)> cb) : left(n), done(std::move(cb)) {}
@@ -120,7 +157,7 @@ struct Server::Impl {
   // Control thread.
   void DoReload(std::string_view reason, std::function<void(Status)> done) {
     Status st;
-    std::unique_ptr<IndexReader> reader = IndexReader::Open(options.index_path, &st);
+    std::unique_ptr<IndexReader> reader = LoadIndex(options.index_path, options.map_index, &st);
     if (!reader) {
       metrics.reloads_failed.fetch_add(1, std::memory_order_relaxed);
       std::string fields = "reason=";
@@ -210,7 +247,7 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   }
 
   Status st;
-  std::unique_ptr<IndexReader> reader = IndexReader::Open(s.options.index_path, &st);
+  std::unique_ptr<IndexReader> reader = LoadIndex(s.options.index_path, s.options.map_index, &st);
   if (!reader) {
     *error = Status::Error("cannot load index " + s.options.index_path + ": " + st.message());
     return nullptr;

@@ -41,6 +41,10 @@ struct ServerOptions {
   size_t image_cache_bytes = 256u << 20;
   size_t image_max_file_bytes = 16u << 20;
   bool access_log = false;
+  // false: the index's bytes are copied into memory (immune to the file being
+  // overwritten in place); true: the file is mmap'ed (zero-copy; replace it
+  // only by rename).
+  bool map_index = false;
   bool watch = true;            // inotify on the index's folder
   bool handle_signals = false;  // SIGHUP/SIGTERM/SIGINT (bannerd: true)
 };

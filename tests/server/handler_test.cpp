@@ -146,7 +146,7 @@ TEST_CASE("campaign page: 200 HTML with the banner image - cookie and links") {
   CHECK(HeadHas(r, "Content-Length: " + std::to_string(r.body.size()) + "\r\n"));
   CHECK(HeadHas(r, "Date: Sun, 22 Nov 2026 04:20:43 GMT\r\n"));
   CHECK(HeadHas(r, "Cache-Control: no-store\r\n"));
-  CHECK(HeadHas(r, "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\r\n"));
+  CHECK(HeadHas(r, "; Path=/; Max-Age=86400; SameSite=Lax; HttpOnly\r\n"));
   CHECK(r.head.size() >= 4);
   CHECK(r.head.substr(r.head.size() - 4) == "\r\n\r\n");
   const uint64_t banner = CookieBanner(r, 1);

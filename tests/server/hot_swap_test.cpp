@@ -2,6 +2,7 @@
 // deleted files, explicit reloads. Suite "concurrency": run it under TSan.
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <thread>
@@ -145,6 +146,43 @@ TEST_SUITE("concurrency") {
     CHECK(Fetch(server.port, "/campaigns/2").status == 200);
     test::WriteIndex(path, Generation(3));
     CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 3; }));
+  }
+
+  TEST_CASE("index overwritten in place with garbage (cp / echo >): the served copy is untouched") {
+    test::TempDir dir;
+    const std::string path = dir.File("index.bin");
+    // Enough lists that the served data spans many pages.
+    std::vector<test::ListSpec> lists;
+    for (uint64_t c = 1; c <= 2000; ++c) lists.push_back({1, c, {c * 10, c * 10 + 1}});
+    test::WriteIndex(path, lists);
+    test::TestServer server(path);
+    for (const char* junk : {"junk\n", ""}) {
+      {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);  // same inode, truncated
+        out << junk;
+      }
+      CHECK(test::Eventually([&] {
+        return test::MetricValue(Metrics(server.port), "banner_index_reload_failures_total ") >= 1;
+      }));
+      for (uint64_t c : {1ull, 700ull, 1500ull, 2000ull}) {
+        const uint64_t banner = ApiBanner(Fetch(server.port, "/api/campaigns/" + std::to_string(c)));
+        CHECK((banner == c * 10 || banner == c * 10 + 1));
+      }
+    }
+  }
+
+  TEST_CASE("--mmap: the mapped index is swapped by rename like the copied one") {
+    test::TempDir dir;
+    const std::string path = dir.File("index.bin");
+    test::WriteIndex(path, Generation(1));
+    ServerOptions options = test::TestServer::DefaultOptions();
+    options.map_index = true;
+    test::TestServer server(path, options);
+    CHECK(ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 1);
+    for (uint64_t g = 2; g <= 5; ++g) {
+      test::WriteIndex(path, Generation(g));
+      CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == g; }));
+    }
   }
 
   TEST_CASE("Reload() publishes to every thread before returning") {
