@@ -400,6 +400,11 @@ Status Server::Reload() {
   asio::post(s->control, [s, promise] {
     s->DoReload("request", [promise](Status st) { promise->set_value(std::move(st)); });
   });
+  // The I/O threads acknowledge within a moment unless the server stopped
+  // under us; don't wait forever for threads that are gone.
+  if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    return Status::Error("reload not acknowledged: server is stopping");
+  }
   return result.get();
 }
 
