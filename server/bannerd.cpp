@@ -33,25 +33,32 @@ int main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();
   app.add_option("--index", options.index_path, "Index file written by `bannerc build`")->required();
   app.add_option("--listen", options.listen, "Address to listen on, HOST:PORT (port 0: any free port)");
-  app.add_option("--threads", options.threads, "I/O threads, each with its own SO_REUSEPORT listener (0: one per core)");
+  app.add_option("--threads", options.threads, "I/O threads, each with its own SO_REUSEPORT listener (0: one per core)")
+      ->check(CLI::Range(0u, 256u));
   app.add_option("--images", options.images_dir, "Folder of image_{banner_id}.png files (else SVG placeholders)");
   app.add_option("--quarter", options.quarter, "Pin the quarter (1-4); 0 follows the UTC clock")
       ->check(CLI::Range(0, 4));
   app.add_option("--max-connections", options.max_connections,
-                 "Open connections at most; beyond it new ones get 503 and are closed");
-  app.add_option("--header-limit", options.header_limit, "Request line + header bytes at most (beyond: 431)");
-  app.add_option("--body-limit", options.body_limit, "Request body bytes at most (beyond: 413)");
-  app.add_option("--read-timeout", read_timeout, "Seconds for a request to arrive whole once it has started");
-  app.add_option("--idle-timeout", idle_timeout, "Seconds a keep-alive connection may wait for its next request");
-  app.add_option("--write-timeout", write_timeout, "Seconds for a response to be written");
+                 "Open connections at most; beyond it new ones get 503 and are closed")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
+  app.add_option("--header-limit", options.header_limit, "Request line + header bytes at most (beyond: 431)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 20));
+  app.add_option("--body-limit", options.body_limit, "Request body bytes at most (beyond: 413)")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 30));
+  app.add_option("--read-timeout", read_timeout, "Seconds for a request to arrive whole once it has started")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--idle-timeout", idle_timeout, "Seconds a keep-alive connection may wait for its next request")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--write-timeout", write_timeout, "Seconds for a response to be written")->check(CLI::PositiveNumber);
   app.add_option("--shutdown-timeout", shutdown_timeout,
-                 "Seconds SIGTERM waits for requests in flight before exiting anyway");
-  app.add_option("--backlog", options.backlog, "listen() backlog per I/O thread");
+                 "Seconds SIGTERM waits for requests in flight before exiting anyway")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--backlog", options.backlog, "listen() backlog per I/O thread")->check(CLI::Range(1, 65535));
   app.add_option("--image-cache-mb", image_cache_mb, "Image bytes kept in memory at most (loaded at start)");
   app.add_flag("--access-log", options.access_log, "Log one line per request on stderr");
   app.add_flag("--mmap", options.map_index,
-               "Map the index file instead of copying it into memory (zero-copy; the file must then only be "
-               "replaced by rename, as bannerc does: overwriting it in place would corrupt the served index)");
+               "Map the index file instead of copying it into memory (zero-copy, but then replace\n"
+               "the file only by rename, as bannerc does: an in-place overwrite would fault the server)");
   bool no_watch = false;
   app.add_flag("--no-watch", no_watch, "Don't watch the index file with inotify (SIGHUP still reloads)");
 
