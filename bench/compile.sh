@@ -261,28 +261,54 @@ ids_main=$(kept_ids "$tmp/inspect.json")
 
 # --- scaling ---------------------------------------------------------------------------------
 printf 'size_mb\tinput_mb\tseconds\tmb_per_s\tpeak_rss_mb\tpeak_anon_mb\tpeak_table\tdistinct_click_conversion_ids\tanon_bytes_per_id\n' >"$out/compile_scaling.tsv"
+# scale_row LABEL DIR: bannerc twice on DIR (csv files), one row of compile_scaling.tsv; its
+# inspect --json stays in $tmp/scale-LABEL.json
+scale_row() {
+  local label=$1 dir=$2 b best="" best_rss="" best_anon="" s rss anon k ids pt
+  b=$(bytes_of "$dir")
+  find "$dir" -type f -exec cat {} + >/dev/null
+  for k in 1 2; do   # best of two: the machine is shared
+    read -r s rss anon _ _ <<<"$(bannerc_run "$dir" "scale$label-$k")"
+    if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
+    if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
+    if [ -z "$best_anon" ] || [ "$anon" -gt "$best_anon" ]; then best_anon=$anon; fi
+  done
+  "$BANNERC" inspect "$tmp/scale$label-1.idx" --json >"$tmp/scale-$label.json"
+  ids=$(kept_ids "$tmp/scale-$label.json")
+  pt=$(grep -o 'peak table memory [0-9.]* [A-Za-z]*' "$out/logs/scale$label-1.bannerc.txt" | sed 's/peak table memory //' | tr ' ' '_' || echo "?")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(awk -v b="$b" 'BEGIN {printf "%.1f", b / 1e6}')" "$best" \
+    "$(awk -v b="$b" -v s="$best" 'BEGIN {printf "%.0f", b / 1e6 / s}')" "$(mb "$best_rss")" "$(mb "$best_anon")" \
+    "$pt" "$ids" "$(awk -v k="$best_anon" -v n="$ids" 'BEGIN {printf "%.0f", k * 1024 / n}')" >>"$out/compile_scaling.tsv"
+  log "scaling $label: $best s, peak RSS $(mb "$best_rss") MB (anonymous $(mb "$best_anon") MB), $ids distinct click+conversion ids"
+}
+rep_same=""
 if [ "$scaling" = 1 ]; then
   base=$((size / 4))
   for mb in "$base" $((base * 2)) $((base * 4)); do
     d=$(gen "$mb")
     unique "$d"
-    b=$(bytes_of "$d/unique/csv")
-    find "$d/unique/csv" -type f -exec cat {} + >/dev/null
-    best="" best_rss="" best_anon=""
-    for k in 1 2; do   # best of two: the machine is shared
-      read -r s rss anon _ _ <<<"$(bannerc_run "$d/unique/csv" "scale$mb-$k")"
-      if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
-      if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
-      if [ -z "$best_anon" ] || [ "$anon" -gt "$best_anon" ]; then best_anon=$anon; fi
-    done
-    "$BANNERC" inspect "$tmp/scale$mb-1.idx" --json >"$tmp/scale.json"
-    ids=$(kept_ids "$tmp/scale.json")
-    pt=$(grep -o 'peak table memory [0-9.]* [A-Za-z]*' "$out/logs/scale$mb-1.bannerc.txt" | sed 's/peak table memory //' | tr ' ' '_' || echo "?")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mb" "$(awk -v b="$b" 'BEGIN {printf "%.1f", b / 1e6}')" "$best" \
-      "$(awk -v b="$b" -v s="$best" 'BEGIN {printf "%.0f", b / 1e6 / s}')" "$(mb "$best_rss")" "$(mb "$best_anon")" \
-      "$pt" "$ids" "$(awk -v k="$best_anon" -v n="$ids" 'BEGIN {printf "%.0f", k * 1024 / n}')" >>"$out/compile_scaling.tsv"
-    log "scaling $mb MB: $best s, peak RSS $(mb "$best_rss") MB (anonymous $(mb "$best_anon") MB), $ids distinct click+conversion ids"
+    scale_row "$mb" "$d/unique/csv"
   done
+  # The same distinct ids with three times the click and conversion rows: the base data plus two
+  # row-shuffled copies of every clicks and conversions file (later in path order, so the first
+  # occurrences, and the lists, stay the same). Memory should stay put while the input grows.
+  d="$cache/data/gen-${base}mb"
+  rep="$tmp/rep3"
+  mkdir -p "$rep"
+  cp -al "$d/unique/csv/." "$rep/" 2>/dev/null || cp -a "$d/unique/csv/." "$rep/"
+  while IFS= read -r f; do
+    for k in 2 3; do
+      { head -1 "$d/unique/csv/$f"; tail -n +2 "$d/unique/csv/$f" | shuf --random-source=<(yes "$k"); } >"$rep/${f%.csv}_rep$k.csv"
+    done
+  done < <(cd "$d/unique/csv" && find . -type f \( -name 'clicks_*' -o -name 'conversions_*' \) -printf '%P\n')
+  scale_row "${base}+rep3" "$rep"
+  if cmp -s <(sed 's/.*"lists"://' "$tmp/scale-$base.json") <(sed 's/.*"lists"://' "$tmp/scale-${base}+rep3.json"); then
+    rep_same="yes"
+  else
+    rep_same="NO"
+    mismatch=1
+    log "bannerc's lists differ between ${base} MB and the same data with repeated rows"
+  fi
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -331,7 +357,9 @@ dd_s=$(col duckdb seconds | median)
 >= 300 MB/s on two cores ($(awk -v m="$bc_mbs" 'BEGIN { print (m >= 300 ? "met" : "NOT met") }'): $bc_mbs MB/s)."
   if [ "$scaling" = 1 ]; then
     echo
-    echo "Scaling, bannerc alone (seconds: best of two runs; memory: the larger of the two):"
+    echo "Scaling, bannerc alone (seconds: best of two runs; memory: the larger of the two). Row"
+    echo "\`$base+rep3\`: the $base MB data plus two row-shuffled copies of every clicks and conversions"
+    echo "file: the same distinct ids (and lists: $rep_same) from more input."
     echo
     echo "| size MB | input MB | seconds | MB/s | peak RSS MB | peak anonymous MB | peak table | distinct click+conversion ids | anonymous bytes per id |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
