@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # CI: the test suite under sanitizers.
 #  1. ASan + UBSan (any error aborts): the whole project, every ctest test.
-#  2. ThreadSanitizer: the concurrency and hot-swap tests -- tests/server's
-#     "concurrency" suite (hot swap under load, corrupt replacements, deleted
-#     index, Reload(), many connections, SIGHUP/SIGTERM) and the reliability
-#     soak and hostile-client tests, whose bannerd is built with TSan too (a
-#     report in its log fails the test).
+#  2. ThreadSanitizer: the concurrency and hot-swap tests (ctest label
+#     "concurrency"): tests/server's hot swap under load, corrupt replacements,
+#     deleted index, Reload(), many connections, SIGHUP/SIGTERM, and the
+#     reliability soak and hostile-client tests, whose bannerd is built with
+#     TSan too (a report in its log fails the test).
 # Build folders: build-asan and build-tsan (BUILD_DIR_ASAN / BUILD_DIR_TSAN).
 # SANITIZERS=address or =thread runs only one of the two.
 set -euo pipefail
@@ -17,11 +17,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
-# The tests of tests/server's TEST_SUITE("concurrency") (hot_swap_test.cpp,
-# process_test.cpp) and the reliability soak and hostile-client tests. No
-# spaces ('.' instead): tools/test.sh splits CTEST_ARGS on them.
-tsan_tests='hot.swap|corrupt.replacement|index.file.deleted|Reload\(\).publishes|many.concurrent.connections'
-tsan_tests+='|bannerd:.SIGHUP|^reliability/soak|^reliability/hostile'
+# The concurrency and hot-swap tests carry the ctest label "concurrency"
+# (doctest TEST_SUITE("concurrency") with ADD_LABELS): tests/server's hot swap,
+# corrupt replacement, deleted index, Reload(), many connections, SIGHUP and
+# SIGTERM, and the reliability soak and hostile-client tests.
+tsan_ctest_args=${TSAN_CTEST_ARGS:--L concurrency}
 
 for s in $which; do
   case $s in
@@ -31,7 +31,7 @@ for s in $which; do
       ;;
     thread)
       echo "== TSan: concurrency and hot-swap tests"
-      BUILD_DIR=${BUILD_DIR_TSAN:-build-tsan} CTEST_ARGS="-R $tsan_tests" tools/test.sh -DBANNER_SANITIZE=thread
+      BUILD_DIR=${BUILD_DIR_TSAN:-build-tsan} CTEST_ARGS="$tsan_ctest_args" tools/test.sh -DBANNER_SANITIZE=thread
       ;;
     *)
       echo "unknown sanitizer '$s' (address or thread)" >&2

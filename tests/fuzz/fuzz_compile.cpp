@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -35,6 +36,7 @@ using namespace banner;
 namespace fs = std::filesystem;
 
 std::string g_dir;  // the input folder, emptied before each run
+bool g_skip_known = false;  // BANNER_FUZZ_SKIP_KNOWN=1: see README.md
 
 // File names the fuzzer can pick: every kind and quarter, plus names the
 // compiler must refuse.
@@ -129,6 +131,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   char tmpl[] = "/tmp/fuzz_compile.XXXXXX";
   FUZZ_CHECK(mkdtemp(tmpl) != nullptr);
   g_dir = tmpl;
+  const char* skip = std::getenv("BANNER_FUZZ_SKIP_KNOWN");
+  g_skip_known = skip != nullptr && skip[0] == '1';
   std::atexit([] {
     std::error_code ec;
     fs::remove_all(g_dir, ec);
@@ -151,7 +155,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WriteFile(fs::path(g_dir) / "a" / kNames[name_a], first);
   if (two_files) WriteFile(fs::path(g_dir) / "b" / kNames[name_b], second);
 
-  Outcome small = Run(reject_bad_rows, chunk_bytes);
+  // Known bug (see fuzz_csv.cpp): a BOM starting a chunk is skipped.
+  const bool bom_inside = first.find("\xef\xbb\xbf", 1) != std::string::npos ||
+                          (two_files && second.find("\xef\xbb\xbf", 1) != std::string::npos);
+  Outcome small = Run(reject_bad_rows, g_skip_known && bom_inside ? size_t{4} << 20 : chunk_bytes);
   Outcome big = Run(reject_bad_rows, 4 << 20);
   FUZZ_CHECK(small.status.ok() == big.status.ok());
   FUZZ_CHECK(small.status.message() == big.status.message());

@@ -14,8 +14,10 @@
 // With BANNER_FUZZ_SKIP_KNOWN=1 in the environment, the checks that a known,
 // reported and not yet fixed bug violates are relaxed to the current
 // behaviour, so that a long run can look for other bugs (see README.md).
-// Known bug: a NUL byte ends a line's content (the rest of the line is
-// ignored; a line starting with NUL is skipped as blank).
+// Known bugs: a NUL byte ends a line's content (the rest of the line is
+// ignored; a line starting with NUL is skipped as blank); a UTF-8 BOM at the
+// start of a chunk is skipped, so a line starting with one parses differently
+// at a chunk boundary than inside a chunk.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -153,6 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const Totals small = ParseAll(reader, chunks, kind);
   const Totals whole = ParseAll(reader, one, kind);
+  if (!(g_skip_known && body.find("\xef\xbb\xbf") != std::string_view::npos)) {
   FUZZ_CHECK(small.lines == whole.lines);
   FUZZ_CHECK(small.rows == whole.rows);
   FUZZ_CHECK(std::equal(small.clicks.begin(), small.clicks.end(), whole.clicks.begin(), whole.clicks.end(),
@@ -161,6 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         whole.conversions.end(), SameConversions));
   FUZZ_CHECK(std::equal(small.bad.begin(), small.bad.end(), whole.bad.begin(), whole.bad.end(), SameBad));
   FUZZ_CHECK(small.impressions == whole.impressions);
+  }
 
   // No row silently dropped: every non-blank line of the body is a row.
   uint64_t non_blank = 0;

@@ -54,7 +54,7 @@ std::vector<double> CloseTimes(std::vector<Conn>& conns, Clock::time_point since
   return closed;
 }
 
-TEST_CASE("hostile: slowloris connections don't delay other clients and are closed at the timeouts") {
+TEST_CASE("hostile: slowloris connections don't delay other clients and are closed at the timeouts" * doctest::test_suite("concurrency")) {
   TempDir dir;
   const std::string index = dir.File("index.bin");
   REQUIRE(PublishIndex(index, kLists));
@@ -235,7 +235,7 @@ bool KnownStatus(const std::string& bytes) {
   return bytes.empty() || bytes.rfind("HTTP/1.1 ", 0) == 0;
 }
 
-TEST_CASE("hostile: thousands of mutated and random requests leave bannerd up with flat memory") {
+TEST_CASE("hostile: thousands of mutated and random requests leave bannerd up with flat memory" * doctest::test_suite("concurrency")) {
   TempDir dir;
   const std::string index = dir.File("index.bin");
   REQUIRE(PublishIndex(index, kLists));
@@ -299,7 +299,7 @@ TEST_CASE("hostile: thousands of mutated and random requests leave bannerd up wi
   CHECK(server.Log().find("Sanitizer") == std::string::npos);
 }
 
-TEST_CASE("hostile: a connection flood beyond --max-connections is refused cleanly, then served again") {
+TEST_CASE("hostile: a connection flood beyond --max-connections is refused cleanly and served again after" * doctest::test_suite("concurrency")) {
   TempDir dir;
   const std::string index = dir.File("index.bin");
   REQUIRE(PublishIndex(index, kLists));

@@ -31,7 +31,7 @@ int SoakSeconds() {
   return s > 0 ? s : 10;
 }
 
-TEST_CASE("soak: keep-alive load with an index swap every second: no failed request, new lists served, flat memory") {
+TEST_CASE("soak: keep-alive load with an index swap every second: no failed request and new lists served and flat memory" * doctest::test_suite("concurrency")) {
   const int seconds = SoakSeconds();
   TempDir dir;
   const std::string index = dir.File("index.bin");
