@@ -169,7 +169,8 @@ class Build {
     line_base_[task.file] += chunk.lines;
     if (!chunk.error.ok()) {
       std::lock_guard lock(mu_);
-      error_ = Status::Error(in.relative_path + ": " + chunk.error.message());
+      error_ = Status::Error(in.relative_path + ":" + std::to_string(base + chunk.error_line) + ": " +
+                             chunk.error.message());
       return;
     }
     QuarterTables& tables = lane->tables;

@@ -10,6 +10,7 @@
 #include <libfccp/csv.h>
 #pragma GCC diagnostic pop
 
+#include <cassert>
 #include <cstring>
 
 #include "core/money.h"
@@ -76,6 +77,14 @@ Status CsvReader::Open(const std::string& file_name, std::string_view bytes, Fil
   const size_t header_end = newline == std::string_view::npos ? bytes.size() : newline + 1;
   out->body_ = bytes.substr(header_end);
 
+  if (bytes.empty() || bytes.find('\0', 0) < header_end) {
+    return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
+                         [&] {
+                           std::string s;
+                           for (const auto& c : ColumnNames(kind)) s += (s.empty() ? "" : ",") + c;
+                           return s;
+                         }());
+  }
   io::LineReader lines(file_name, bytes.data(), bytes.data() + header_end);
   char* header = lines.next_line();
   if (header == nullptr || *header == '\0') {
@@ -131,8 +140,15 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   *out = ParsedChunk{};
   if (chunk.bytes.empty()) return;
   const std::vector<std::string> names = ColumnNames(kind_);
-  io::LineReader lines(file_name_, chunk.bytes.data(), chunk.bytes.data() + chunk.bytes.size());
+  // The reader is started one byte early, on the newline that ends the line
+  // before the chunk: it strips a byte-order mark at the start of its data,
+  // and only the file's first bytes may be one. Line 0 is that empty line.
+  assert(chunk.bytes.data() > body_.data() - 1 && chunk.bytes.data()[-1] == '\n');
+  io::LineReader lines(file_name_, chunk.bytes.data() - 1, chunk.bytes.data() + chunk.bytes.size());
   ChunkLines raw(chunk.bytes);
+  // A NUL byte would end a line early for the parser, which sees C strings:
+  // rows holding one are rejected whole, found by their original text.
+  const bool has_nul = std::memchr(chunk.bytes.data(), '\0', chunk.bytes.size()) != nullptr;
   FlatHashMap<CampaignBanner, Unit, CampaignBannerTraits> pairs;
   char* field[3] = {};
   uint64_t value[3] = {};
@@ -146,12 +162,18 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
     try {
       line = lines.next_line();
     } catch (const io::error::line_length_limit_exceeded&) {
-      out->error = Status::Error("a line after line " + std::to_string(lines.get_file_line()) +
-                                 " of this chunk is longer than 16 MiB: not a CSV of ids");
+      out->error_line = lines.get_file_line();  // the long line's local number
+      out->error = Status::Error("line longer than 16 MiB: not a CSV of ids");
       return;
     }
     if (line == nullptr) break;
-    const uint64_t line_no = lines.get_file_line();
+    const uint64_t line_no = lines.get_file_line() - 1;
+    if (line_no == 0) continue;  // the newline before the chunk
+    if (has_nul && raw.Get(line_no).find('\0') != std::string_view::npos) {
+      ++out->rows;
+      reject(line_no, "contains a NUL byte (not a text CSV row)");
+      continue;
+    }
     if (*line == '\0') continue;
     ++out->rows;
     try {
@@ -198,7 +220,7 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
         break;
     }
   }
-  out->lines = lines.get_file_line();
+  out->lines = lines.get_file_line() - 1;
   pairs.ForEach([&](const CampaignBanner& p, const Unit&) { out->impressions.push_back(p); });
 }
 

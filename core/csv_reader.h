@@ -61,6 +61,7 @@ struct ParsedChunk {
   std::vector<ConversionRow> conversions;
   std::vector<BadRow> bad;
   Status error;  // the chunk could not be read at all (a line over 16 MiB)
+  uint64_t error_line = 0;  // where, as a local line number
 };
 
 class CsvReader {

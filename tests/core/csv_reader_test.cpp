@@ -129,6 +129,7 @@ TEST_CASE("bad revenue is rejected with its reason") {
 TEST_CASE("header errors name the file, the line and the missing column") {
   CHECK(OpenError("click_id,campaign_id\n1,2\n", FileKind::kClicks).find("t.csv:1: missing column 'banner_id'") == 0);
   CHECK(OpenError("", FileKind::kClicks).find("t.csv:1: missing header row") == 0);
+  CHECK(OpenError("\n", FileKind::kClicks).find("t.csv:1: missing header row") == 0);
   CHECK(OpenError("banner_id,banner_id,campaign_id\n", FileKind::kImpressions).find("appears twice") != std::string::npos);
 }
 
@@ -147,6 +148,31 @@ TEST_CASE("chunking changes nothing: same rows, same absolute lines") {
     for (size_t i = 0; i < whole.bad.size(); ++i) CHECK(parts.bad[i].line == whole.bad[i].line);
   }
   CHECK(whole.bad.size() == 6);
+}
+
+TEST_CASE("a byte-order mark is only a BOM at the start of the file, wherever chunks begin") {
+  const std::string csv = "click_id,banner_id,campaign_id\n1,2,3\n\xEF\xBB\xBF" "4,5,6\n7,8,9\n";
+  for (size_t chunk : {size_t{1}, size_t{6}, size_t{1} << 20}) {
+    const ParsedChunk p = ParseAll(csv, FileKind::kClicks, chunk);
+    CHECK(p.clicks.size() == 2);
+    REQUIRE(p.bad.size() == 1);
+    CHECK(p.bad[0].line == 3);
+  }
+}
+
+TEST_CASE("a row holding a NUL byte is rejected, never dropped as blank") {
+  const std::string csv = std::string("click_id,banner_id,campaign_id\n1,2,3\n\0,4,5\n4,5,6\0junk\n7,8,9\n", 60);
+  for (size_t chunk : {size_t{1}, size_t{1} << 20}) {
+    const ParsedChunk p = ParseAll(csv, FileKind::kClicks, chunk);
+    CHECK(p.rows == 4);
+    CHECK(p.clicks.size() == 2);
+    REQUIRE(p.bad.size() == 2);
+    CHECK(p.bad[0].line == 3);
+    CHECK(p.bad[0].reason == "contains a NUL byte (not a text CSV row)");
+    CHECK(p.bad[1].line == 4);
+  }
+  CHECK(OpenError(std::string("click_id\0,banner_id,campaign_id\n", 32), FileKind::kClicks).find("missing header") !=
+        std::string::npos);
 }
 
 TEST_CASE("ChunkLines recovers original lines moving forward only") {
