@@ -42,7 +42,7 @@ void AppendBannersJson(std::string* out, const CampaignList& list) {
     out->append(",\"clicks\":");
     AppendUint(out, b.clicks);
     out->append(",\"revenue\":");
-    out->append(FormatMicros(b.revenue));
+    AppendMicros(out, b.revenue);
     out->push_back('}');
   }
   out->push_back(']');

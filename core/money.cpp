@@ -1,7 +1,5 @@
 #include "core/money.h"
 
-#include <algorithm>
-
 namespace banner {
 
 const char* ParseRevenue(std::string_view text, uint64_t* micros) {
@@ -37,16 +35,22 @@ const char* ParseRevenue(std::string_view text, uint64_t* micros) {
   return nullptr;
 }
 
-std::string FormatMicros(Micros micros) {
-  std::string digits;
+void AppendMicros(std::string* out, Micros micros) {
+  char buf[48];  // 2^128 has 39 digits, plus the point
+  char* p = buf + sizeof buf;
+  for (int i = 0; i < 6; ++i, micros /= 10) *--p = static_cast<char>('0' + static_cast<int>(micros % 10));
+  *--p = '.';
   do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(micros % 10)));
+    *--p = static_cast<char>('0' + static_cast<int>(micros % 10));
     micros /= 10;
   } while (micros != 0);
-  while (digits.size() < 7) digits.push_back('0');
-  std::reverse(digits.begin(), digits.end());
-  digits.insert(digits.size() - 6, 1, '.');
-  return digits;
+  out->append(p, static_cast<size_t>(buf + sizeof buf - p));
+}
+
+std::string FormatMicros(Micros micros) {
+  std::string s;
+  AppendMicros(&s, micros);
+  return s;
 }
 
 }  // namespace banner

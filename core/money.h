@@ -19,7 +19,9 @@ inline constexpr uint64_t kMaxRevenueMicros = 1'000'000'000'000ull * kMicrosPerU
 // Returns nullptr on success, else a short reason ("negative revenue", ...).
 const char* ParseRevenue(std::string_view text, uint64_t* micros);
 
-// "4.213377": always six decimals, exact.
+// "4.213377": always six decimals, exact. AppendMicros writes into `out`
+// without a temporary (for the request path).
+void AppendMicros(std::string* out, Micros micros);
 std::string FormatMicros(Micros micros);
 
 }  // namespace banner

@@ -5,6 +5,7 @@
 
 #include "core/index_format.h"
 #include "core/index_reader.h"
+#include "core/json.h"
 #include "core/money.h"
 #include "server/images.h"
 #include "server/index_holder.h"
@@ -173,17 +174,9 @@ void ServeCampaign(const Request& req, const Context& ctx, uint64_t campaign_id,
     AppendUint(&b, banner_id);
     b.append(",\"x\":");
     AppendUint(&b, list.x());
-    b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":[");
-    for (size_t i = 0; i < list.size(); ++i) {
-      const BannerStats s = list.banner(i);
-      if (i > 0) b.push_back(',');
-      b.append("{\"banner_id\":");
-      AppendUint(&b, s.banner_id);
-      b.append(",\"clicks\":");
-      AppendUint(&b, s.clicks);
-      b.append(",\"revenue\":").append(FormatMicros(s.revenue)).append("}");
-    }
-    b.append("]}\n");
+    b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
+    AppendBannersJson(&b, list);
+    b.append("}\n");
     BeginHead(r, ctx, req.version, "application/json");
   } else {
     char title[40] = "Campaign ";
