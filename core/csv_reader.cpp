@@ -77,7 +77,7 @@ Status CsvReader::Open(const std::string& file_name, std::string_view bytes, Fil
   const size_t header_end = newline == std::string_view::npos ? bytes.size() : newline + 1;
   out->body_ = bytes.substr(header_end);
 
-  if (bytes.empty() || bytes.find('\0', 0) < header_end) {
+  if (bytes.empty() || bytes.substr(0, header_end).find('\0') != std::string_view::npos) {
     return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
                          [&] {
                            std::string s;
