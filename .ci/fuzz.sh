@@ -64,7 +64,7 @@ for f in $fuzzers; do
   [ -d "$regressions" ] && inputs+=("$regressions"/*)
   if ! "$bin" -runs=0 "${inputs[@]}" >"$log.replay" 2>&1; then
     echo "!! $f: a seed or saved regression fails:"
-    grep -E "ERROR|invariant|runtime error|Running:" "$log.replay" | tail -20 || true
+    grep -aE "ERROR|invariant|runtime error|Running:" "$log.replay" | tail -20 || true
     failed+=("$f (replay)")
   fi
 
@@ -75,13 +75,13 @@ for f in $fuzzers; do
   [ -d "$regressions" ] && dirs+=("$regressions")
   if "$bin" "${dirs[@]}" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=4096 \
       -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1; then
-    grep -E "^#[0-9]+ +DONE|^Done [0-9]+ runs" "$log" | tail -2 || true
+    grep -aE "^#[0-9]+ +DONE|^Done [0-9]+ runs" "$log" | tail -2 || true
   else
     echo "!! $f: crash (log: $log; input in $artifacts/):"
-    grep -E "ERROR|invariant|runtime error|SUMMARY|Test unit written" "$log" | head -20 || true
+    grep -aE "ERROR|invariant|runtime error|SUMMARY|Test unit written" "$log" | head -20 || true
     failed+=("$f")
   fi
-  { grep -E "stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$log" || true; } | tr '\n' ' '
+  { grep -aE "stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$log" || true; } | tr '\n' ' '
   echo
 done
 
