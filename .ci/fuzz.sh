@@ -6,8 +6,6 @@
 #   .ci/fuzz.sh                      # 30 s per fuzzer
 #   FUZZ_SECONDS=600 .ci/fuzz.sh     # the long run (see tests/fuzz/README.md)
 #   FUZZERS="fuzz_index fuzz_handler" .ci/fuzz.sh
-#   BANNER_FUZZ_SKIP_KNOWN=1 ...     # relax the checks of known, reported bugs
-#                                    # (tests/fuzz/known_bugs.supp); not for CI
 #
 # Builds in build-fuzz (BUILD_DIR). The corpus grows in a scratch copy
 # (build-fuzz/fuzz-corpus/<fuzzer>), never in the committed seeds; crashing
@@ -41,13 +39,7 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANNER_FUZZ=ON \
 cmake --build "$build" -j2 --target $fuzzers
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-ubsan=halt_on_error=1:print_stacktrace=1
-if [ "${BANNER_FUZZ_SKIP_KNOWN:-0}" = 1 ]; then
-  ubsan+=":suppressions=$root/tests/fuzz/known_bugs.supp"
-  export BANNER_FUZZ_SKIP_KNOWN
-  echo "!! BANNER_FUZZ_SKIP_KNOWN=1: known bugs are not reported (tests/fuzz/README.md)"
-fi
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-$ubsan}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 failed=()
 for f in $fuzzers; do

@@ -36,9 +36,6 @@ using namespace banner;
 namespace fs = std::filesystem;
 
 std::string g_dir;  // the input folder, emptied before each run
-// BANNER_FUZZ_SKIP_KNOWN=1 (README.md): relaxes the checks of known bugs;
-// none at present.
-bool g_skip_known = false;
 
 // File names the fuzzer can pick: every kind and quarter, plus names the
 // compiler must refuse.
@@ -133,8 +130,6 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   char tmpl[] = "/tmp/fuzz_compile.XXXXXX";
   FUZZ_CHECK(mkdtemp(tmpl) != nullptr);
   g_dir = tmpl;
-  const char* skip = std::getenv("BANNER_FUZZ_SKIP_KNOWN");
-  g_skip_known = skip != nullptr && skip[0] == '1';
   std::atexit([] {
     std::error_code ec;
     fs::remove_all(g_dir, ec);

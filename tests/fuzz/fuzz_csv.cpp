@@ -10,15 +10,10 @@
 //  - every row is accounted for: data rows = kept + bad, and every id and
 //    revenue is in range;
 //  - no non-blank line is dropped (a blank line is empty, or just "\r").
-//
-// With BANNER_FUZZ_SKIP_KNOWN=1 in the environment, the checks that a known,
-// reported and not yet fixed bug violates are relaxed to the current
-// behaviour, so that a long run can look for other bugs (see README.md).
-// Known bugs at present: none (the NUL and BOM bugs this fuzzer found are
-// fixed, 1fda106; their inputs are in regressions/fuzz_csv/).
+// The NUL and BOM bugs this fuzzer found are fixed (1fda106); their inputs
+// are in regressions/fuzz_csv/.
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,7 +28,6 @@ namespace {
 using namespace banner;
 
 constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
-bool g_skip_known = false;
 
 struct Totals {
   uint64_t lines = 0, rows = 0;
@@ -115,12 +109,6 @@ bool SameBad(const BadRow& a, const BadRow& b) {
 }
 
 }  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* skip = std::getenv("BANNER_FUZZ_SKIP_KNOWN");
-  g_skip_known = skip != nullptr && skip[0] == '1';
-  return 0;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
