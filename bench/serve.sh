@@ -14,11 +14,16 @@ response body, both on 127.0.0.1, driven by wrk (2 threads) in alternating round
   1. keep-alive, --connections (64) connections: requests/s, p50/p99/p99.9 latency, per round,
      and the median ratio bannerd/nginx over the rounds;
   2. one connection per request (Connection: close), same connection count;
-  3. keep-alive sweep over 1, 8, 64, 256 connections, charted with gnuplot (serve_sweep.png).
+  3. keep-alive sweep over 1, 8, 64, 256 connections, charted with gnuplot (serve_sweep.png);
+  4. split cores: a second bannerd (1 thread) and nginx (1 worker) pinned to CPU 0, wrk (1 thread)
+     pinned to CPU 1, --connections connections, alternating rounds. On two cores the runs above
+     put four busy threads on two CPUs, so their p99 is mostly scheduler wait; this run shows the
+     server's latency without that (skipped with fewer than 2 CPUs).
 Writes serve_results.md, serve_rounds.tsv, serve_sweep.tsv, serve_sweep.png into the results dir.
 
 Options:
-  --smoke          CI mode: 1 round of 2 s, close run 2 s, sweep over 1 and 64 connections for 1 s;
+  --smoke          CI mode: 1 round of 2 s, close and split-cores runs 2 s, sweep over 1 and 64
+                   connections for 1 s;
                    results go to bench/.cache/smoke-results unless --out is given
   --duration S     seconds per wrk run (default 10)
   --rounds N       keep-alive rounds per server (default 3)
@@ -137,21 +142,29 @@ wait_http() {  # url pid name
   return 1
 }
 
-"$BANNERD" --index "$index" --listen 127.0.0.1:0 --threads 2 --quarter 1 --no-watch 2>"$tmp/bannerd.log" &
-bd_pid=$!
-pids+=("$bd_pid")
-bd_port=""
-for _ in $(seq 100); do
-  bd_port=$(grep -o 'event=start .* port=[0-9]*' "$tmp/bannerd.log" 2>/dev/null | grep -o 'port=[0-9]*$' | cut -d= -f2 || true)
-  [ -n "$bd_port" ] && break
-  kill -0 "$bd_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$bd_port" ] || ! wait_http "http://127.0.0.1:$bd_port/healthz" "$bd_pid"; then
-  cat "$tmp/bannerd.log" >&2
-  die "bannerd did not start"
-fi
-log "bannerd pid $bd_pid on 127.0.0.1:$bd_port"
+# start_bannerd THREADS [PIN...]: starts bannerd on a free port (PIN: a command prefix such as
+# `taskset -c 0`); sets started_pid and started_port.
+start_bannerd() {
+  local threads=$1 log="$tmp/bannerd-$1${2:+-pinned}.log" port=""
+  shift
+  "$@" "$BANNERD" --index "$index" --listen 127.0.0.1:0 --threads "$threads" --quarter 1 --no-watch 2>"$log" &
+  started_pid=$!
+  pids+=("$started_pid")
+  for _ in $(seq 100); do
+    port=$(grep -o 'event=start .* port=[0-9]*' "$log" 2>/dev/null | grep -o 'port=[0-9]*$' | cut -d= -f2 || true)
+    [ -n "$port" ] && break
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$port" ] || ! wait_http "http://127.0.0.1:$port/healthz" "$started_pid"; then
+    cat "$log" >&2
+    die "bannerd did not start"
+  fi
+  started_port=$port
+  log "bannerd ($threads thread(s)${1:+, $*}) pid $started_pid on 127.0.0.1:$port"
+}
+start_bannerd 2
+bd_pid=$started_pid bd_port=$started_port
 
 # Body size of /campaigns/{id}: it varies a little with the ids, so take the median of a sample.
 sizes=()
@@ -165,22 +178,25 @@ size_range=$(printf '%s\n' "${sizes[@]}" | sort -n | sed -n '1p;$p' | paste -sd-
 curl -s -D "$tmp/bd_headers.txt" -o /dev/null --max-time 5 "http://127.0.0.1:$bd_port/campaigns/$(head -1 "$tmp/ids.txt")"
 log "bannerd /campaigns/{id} body: median $body_size bytes (range $size_range over ${#sizes[@]} ids)"
 
-mkdir -p "$tmp/www" "$tmp/nginx"
+mkdir -p "$tmp/www"
 chmod 755 "$tmp" "$tmp/www"
 { printf '<!doctype html><html><head><title>static</title></head><body>'; head -c "$body_size" /dev/zero | tr '\0' 'x'; } |
   head -c "$body_size" >"$tmp/www/page.html"
 chmod 644 "$tmp/www/page.html"
 
+# start_nginx WORKERS [PIN...]: like start_bannerd; each instance has its own prefix folder.
 start_nginx() {
-  local port
+  local workers=$1 dir="$tmp/nginx-$1${2:+-pinned}" port
+  shift
+  mkdir -p "$dir"
   for _ in $(seq 20); do
     port=$((20000 + RANDOM % 30000))
-    cat >"$tmp/nginx/nginx.conf" <<EOF
+    cat >"$dir/nginx.conf" <<EOF
 daemon off;
 master_process on;
-worker_processes 2;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
+worker_processes $workers;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
 events { worker_connections 4096; }
 http {
@@ -190,11 +206,11 @@ http {
   tcp_nodelay on;
   keepalive_requests 100000000;
   keepalive_timeout 60s;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
   server {
     listen 127.0.0.1:$port;
     root $tmp/www;
@@ -202,22 +218,25 @@ http {
   }
 }
 EOF
-    "$NGINX" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" 2>>"$tmp/nginx/stderr.log" &
-    ng_pid=$!
-    if wait_http "http://127.0.0.1:$port/campaigns/1" "$ng_pid"; then
-      ng_port=$port
-      pids+=("$ng_pid")
+    "$@" "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" 2>>"$dir/stderr.log" &
+    started_pid=$!
+    if wait_http "http://127.0.0.1:$port/campaigns/1" "$started_pid"; then
+      started_port=$port
+      pids+=("$started_pid")
+      log "nginx ($workers worker(s)${1:+, $*}) pid $started_pid on 127.0.0.1:$port"
       return 0
     fi
-    kill -TERM "$ng_pid" 2>/dev/null || true
-    wait "$ng_pid" 2>/dev/null || true
+    kill -TERM "$started_pid" 2>/dev/null || true
+    wait "$started_pid" 2>/dev/null || true
   done
-  return 1
+  cat "$dir/error.log" "$dir/stderr.log" >&2 2>/dev/null || true
+  die "nginx did not start"
 }
-start_nginx || { cat "$tmp/nginx/error.log" "$tmp/nginx/stderr.log" >&2 2>/dev/null || true; die "nginx did not start"; }
+start_nginx 2
+ng_pid=$started_pid ng_port=$started_port
 ng_size=$(curl -s -o /dev/null --max-time 5 -w '%{size_download}' "http://127.0.0.1:$ng_port/campaigns/$(head -1 "$tmp/ids.txt")")
 [ "$ng_size" = "$body_size" ] || die "nginx page is $ng_size bytes, wanted $body_size"
-log "nginx pid $ng_pid on 127.0.0.1:$ng_port serving a $ng_size-byte page"
+log "nginx serves a $ng_size-byte page"
 
 # --- wrk -------------------------------------------------------------------------------------
 {
@@ -249,17 +268,20 @@ end
 EOF
 } >"$tmp/random_ids.lua"
 
-# run_wrk NAME PORT CONNECTIONS SECONDS [header] -> prints the BENCH line; full output kept in $out/wrk.log
+# run_wrk NAME PORT CONNECTIONS SECONDS [header] -> prints the BENCH line; full output kept in
+# $out/wrk.log. wrk_pin (a command prefix) and wrk_threads may be set for one call.
 run_wrk() {
-  local name=$1 port=$2 c=$3 d=$4 hdr=${5:-} t=2 res
+  local name=$1 port=$2 c=$3 d=$4 hdr=${5:-} t=${wrk_threads:-2} res p
   [ "$c" -lt 2 ] && t=1
   local args=(-t"$t" -c"$c" -d"${d}s" --latency --timeout 5s -s "$tmp/random_ids.lua")
   [ -n "$hdr" ] && args+=(-H "$hdr")
-  kill -0 "$bd_pid" 2>/dev/null || die "bannerd died (log: $(tail -5 "$tmp/bannerd.log"))"
-  kill -0 "$ng_pid" 2>/dev/null || die "nginx died"
-  res=$(timeout $((d + 30)) wrk "${args[@]}" "http://127.0.0.1:$port/" 2>&1) || {
+  for p in "${pids[@]}"; do
+    kill -0 "$p" 2>/dev/null || die "a server died (pid $p; logs: $tmp)"
+  done
+  # shellcheck disable=SC2086
+  res=$(timeout $((d + 30)) ${wrk_pin:-} wrk "${args[@]}" "http://127.0.0.1:$port/" 2>&1) || {
     printf '%s\n' "$res" >&2; die "wrk against $name failed"; }
-  { echo "=== $(date -u +%H:%M:%S) $name c=$c d=${d}s ${hdr:+header=\"$hdr\"} load=$(cut -d' ' -f1-3 /proc/loadavg)"; printf '%s\n' "$res"; } >>"$out/wrk.log"
+  { echo "=== $(date -u +%H:%M:%S) $name c=$c t=$t d=${d}s ${wrk_pin:+pin=\"$wrk_pin\"} ${hdr:+header=\"$hdr\"} load=$(cut -d' ' -f1-3 /proc/loadavg)"; printf '%s\n' "$res"; } >>"$out/wrk.log"
   if grep -q 'Non-2xx' <<<"$res"; then log "WARNING: $name: $(grep 'Non-2xx' <<<"$res" | xargs)"; fi
   if grep -q 'Socket errors' <<<"$res"; then log "WARNING: $name: $(grep 'Socket errors' <<<"$res" | xargs)"; fi
   grep '^BENCH ' <<<"$res" || die "no result line from wrk against $name"
@@ -311,6 +333,24 @@ for c in "${sweep_conns[@]}"; do
   measure sweep 1 bannerd "$bd_port" "$c" "$sweep_duration"
   measure sweep 1 nginx "$ng_port" "$c" "$sweep_duration"
 done
+
+split=0
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  split=1
+  log "split cores: bannerd 1 thread and nginx 1 worker on CPU 0, wrk 1 thread on CPU 1"
+  start_bannerd 1 taskset -c 0
+  bd1_port=$started_port
+  start_nginx 1 taskset -c 0
+  ng1_port=$started_port
+  wrk_pin="taskset -c 1" wrk_threads=1 run_wrk bannerd "$bd1_port" "$conns" 1 >/dev/null || exit 1
+  wrk_pin="taskset -c 1" wrk_threads=1 run_wrk nginx "$ng1_port" "$conns" 1 >/dev/null || exit 1
+  for r in $(seq "$rounds"); do
+    wrk_pin="taskset -c 1" wrk_threads=1 measure split "$r" bannerd "$bd1_port" "$conns" "$duration"
+    wrk_pin="taskset -c 1" wrk_threads=1 measure split "$r" nginx "$ng1_port" "$conns" "$duration"
+  done
+else
+  log "split cores: skipped (needs 2 CPUs and taskset)"
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 bd_rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$bd_pid/status" 2>/dev/null || echo "?")
 
@@ -329,6 +369,7 @@ ratio() {  # mode: median over rounds of bannerd rps / nginx rps of the same rou
   paste <(col "$1" bannerd rps) <(col "$1" nginx rps) | awk '{printf "%.4f\n", $1 / $2}' | median | xargs printf '%.2f'
 }
 ka_ratio=$(ratio keepalive) close_ratio=$(ratio close)
+[ "$split" = 1 ] && split_ratio=$(ratio split) split_p99=$(col split bannerd p99_ms | median)
 ka_p99=$(col keepalive bannerd p99_ms | median)
 verdict_rps=$(awk -v r="$ka_ratio" 'BEGIN { print (r >= 1 ? "met" : "NOT met") }')
 verdict_p99=$(awk -v p="$ka_p99" 'BEGIN { print (p < 2 ? "met" : "NOT met") }')
@@ -344,9 +385,17 @@ verdict_p99=$(awk -v p="$ka_p99" 'BEGIN { print (p < 2 ? "met" : "NOT met") }')
   echo "| run | server | requests/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   for m in keepalive close; do for s in bannerd nginx; do summary_row "$m" "$s"; done; done
+  if [ "$split" = 1 ]; then for s in bannerd nginx; do summary_row split "$s"; done; fi
   echo
   echo "Ratio bannerd/nginx requests/s (median over rounds): keep-alive **$ka_ratio**, connection per request **$close_ratio**."
   echo "SPEC 6 target: bannerd >= nginx with keep-alive ($verdict_rps), p99 < 2 ms ($verdict_p99: $ka_p99 ms)."
+  if [ "$split" = 1 ]; then
+    echo
+    echo "Split cores (\`split\` rows): bannerd --threads 1 and nginx worker_processes 1 pinned to CPU 0, wrk -t1"
+    echo "pinned to CPU 1, $conns connections, $rounds alternating round(s): ratio **$split_ratio**, bannerd p99"
+    echo "**$split_p99 ms**. In the rows above wrk's two threads and the server's two share both CPUs, so"
+    echo "a request also waits while its server thread is descheduled: their p99 measures the scheduler."
+  fi
   echo
   echo "Keep-alive sweep (${sweep_duration}s per point), chart: serve_sweep.png"
   echo
