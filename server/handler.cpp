@@ -33,7 +33,7 @@ constexpr std::string_view kPageStyle =
     "h1{margin-top:0}a{color:#1d4ed8}.meta{color:#6b7280;font-size:.9rem}"
     "img{display:block;max-width:100%;height:auto;margin:1.5rem auto;border-radius:8px}"
     "input,button{font-size:1rem;padding:.45rem .7rem}"
-    "ul.campaigns{columns:5 6rem;list-style:none;padding:0}"
+    "ul.campaigns{columns:5 6rem;list-style:none;padding:0}ul.campaigns li{overflow-wrap:anywhere}"
     "</style></head><body><main>";
 constexpr std::string_view kPageEnd = "</main></body></html>\n";
 
