@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 #include "core/csv_reader.h"
@@ -38,10 +37,8 @@ class Build {
   Build(const CompileOptions& options, CompileResult* result) : options_(options), result_(result) {}
 
   Status Run() {
-    std::vector<InputFile> inputs;
-    Status s = DiscoverInputs(options_.input_dir, &inputs);
+    Status s = DiscoverInputs(options_.input_dir, &inputs_);
     if (!s.ok()) return s;
-    inputs_ = std::move(inputs);
     s = PlanTasks();
     if (!s.ok()) return s;
     RunWorkers();
@@ -260,12 +257,12 @@ class Build {
 
   void Emit(const Rejection& r) {  // REQUIRES: report_mu_ held
     const std::string& file = inputs_[r.file].relative_path;
-    const std::string where = file + ":" + std::to_string(r.line) + ": " + r.reason;
+    const auto where = [&] { return file + ":" + std::to_string(r.line) + ": " + r.reason; };
     if (r.kind == RejectKind::kBad) {
-      if (result_->bad_rows++ < kMaxExamples) result_->bad_row_examples.push_back(where);
+      if (result_->bad_rows++ < kMaxExamples) result_->bad_row_examples.push_back(where());
     } else {
       ++(r.kind == RejectKind::kConflict ? result_->conflicts : result_->orphans);
-      if (result_->reject_examples.size() < kMaxExamples) result_->reject_examples.push_back(where);
+      if (result_->reject_examples.size() < kMaxExamples) result_->reject_examples.push_back(where());
     }
     if (options_.on_reject) options_.on_reject({file, r.line, r.kind, r.reason, r.text});
   }

@@ -37,6 +37,13 @@ std::vector<std::string> ColumnNames(FileKind kind) {
   return {};
 }
 
+// "a,b,c", for error messages.
+std::string JoinColumns(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& c : names) s += (s.empty() ? "" : ",") + c;
+  return s;
+}
+
 // Parses a non-negative id no greater than 2^63-1. Returns a reason or null.
 // Up to 19 digits cannot overflow 64 bits, so the range is checked once.
 const char* ParseId(const char* s, uint64_t* out) {
@@ -77,25 +84,16 @@ Status CsvReader::Open(const std::string& file_name, std::string_view bytes, Fil
   const size_t header_end = newline == std::string_view::npos ? bytes.size() : newline + 1;
   out->body_ = bytes.substr(header_end);
 
+  const std::vector<std::string> names = ColumnNames(kind);
   if (bytes.empty() || bytes.substr(0, header_end).find('\0') != std::string_view::npos) {
     return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
-                         [&] {
-                           std::string s;
-                           for (const auto& c : ColumnNames(kind)) s += (s.empty() ? "" : ",") + c;
-                           return s;
-                         }());
+                         JoinColumns(names));
   }
   io::LineReader lines(file_name, bytes.data(), bytes.data() + header_end);
   char* header = lines.next_line();
   if (header == nullptr || *header == '\0') {
-    return Status::Error(file_name + ":1: missing header row; expected the columns " +
-                         [&] {
-                           std::string s;
-                           for (const auto& c : ColumnNames(kind)) s += (s.empty() ? "" : ",") + c;
-                           return s;
-                         }());
+    return Status::Error(file_name + ":1: missing header row; expected the columns " + JoinColumns(names));
   }
-  const std::vector<std::string> names = ColumnNames(kind);
   std::string header_copy = header;
   try {
     if (names.size() == 2) {
@@ -108,8 +106,7 @@ Status CsvReader::Open(const std::string& file_name, std::string_view bytes, Fil
   } catch (const io::error::missing_column_in_header& e) {
     return Status::Error(file_name + ":1: missing column '" + e.column_name + "' in header '" +
                          header_copy + "' (a " + std::string(FileKindName(kind)) +
-                         " file needs the columns " + names[0] + "," + names[1] +
-                         (names.size() > 2 ? "," + names[2] : "") + ")");
+                         " file needs the columns " + JoinColumns(names) + ")");
   } catch (const io::error::duplicated_column_in_header& e) {
     return Status::Error(file_name + ":1: column '" + e.column_name +
                          "' appears twice in header '" + header_copy + "'");

@@ -56,7 +56,6 @@ class FlatHashMap {
     return slot->key == key ? &slot->value : nullptr;
   }
 
-  size_t size() const { return size_; }
   size_t memory_bytes() const { return capacity_ * sizeof(Slot); }
 
   template <typename F>

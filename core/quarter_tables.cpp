@@ -54,7 +54,7 @@ RowOutcome QuarterTables::AddConversion(const ConversionRow& row, std::string* r
     return RowOutcome::kConflict;
   }
   const uint32_t* pair = clicks_.Find(row.click_id);
-  *first = Conversion{row.click_id, row.revenue_micros, pair == nullptr};
+  *first = Conversion{row.click_id, row.revenue_micros};
   if (pair == nullptr) {
     *reason = "orphan: click_id " + std::to_string(row.click_id) + " matches no click of this quarter";
     return RowOutcome::kOrphan;

@@ -50,7 +50,6 @@ class QuarterTables {
   struct Conversion {
     uint64_t click_id;
     uint64_t revenue_micros;
-    bool orphan;
   };
   FlatHashMap<CampaignBanner, uint32_t, CampaignBannerTraits> pair_index_;
   std::vector<CampaignBanner> pairs_;
