@@ -1,12 +1,12 @@
 // The --rejects file: every rejected row as CSV (file,line,kind,reason,text),
-// so nothing is lost. Rows stream to a temporary file beside the target,
-// which Commit() renames into place; without Commit() the temporary is
-// removed and an existing rejects file is left as it was.
+// so nothing is lost. Rows stream to an AtomicFile: without Commit() an
+// existing rejects file is left as it was.
 #pragma once
 
-#include <cstdio>
+#include <memory>
 #include <string>
 
+#include "core/atomic_file.h"
 #include "core/compiler.h"
 #include "core/status.h"
 
@@ -15,16 +15,14 @@ namespace banner {
 class RejectsFile {
  public:
   static std::unique_ptr<RejectsFile> Create(const std::string& path, Status* error);
-  ~RejectsFile();
 
   void Add(const RejectedRow& row);
   Status Commit();
 
  private:
-  RejectsFile() = default;
-  std::string path_, temp_;
-  FILE* file_ = nullptr;
-  std::string line_;
+  explicit RejectsFile(std::unique_ptr<AtomicFile> file) : file_(std::move(file)) {}
+  std::unique_ptr<AtomicFile> file_;
+  std::string buffer_;  // rows not yet appended: one write per 64 KiB, not per row
 };
 
 }  // namespace banner
