@@ -19,18 +19,7 @@ build=${BUILD_DIR:-build-fuzz}
 fuzzers=${FUZZERS:-fuzz_csv fuzz_compile fuzz_index fuzz_handler}
 
 # Debian's clang 14 and its libFuzzer runtime.
-tools/install-deps.sh
-missing=()
-command -v clang++ >/dev/null || missing+=(clang)
-dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
-  missing+=(libclang-rt-14-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+tools/install-deps.sh clang libclang-rt-14-dev
 
 # RelWithDebInfo without -DNDEBUG: the code's own assert()s stay on.
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANNER_FUZZ=ON \

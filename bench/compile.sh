@@ -286,7 +286,7 @@ if [ "$scaling" = 1 ]; then
   base=$((size / 4))
   for mb in "$base" $((base * 2)) $((base * 4)); do
     d=$(gen "$mb")
-    unique "$d"
+    [ "$d" = "$data" ] || unique "$d"  # the main data set's is done
     scale_row "$mb" "$d/unique/csv"
   done
   # The same distinct ids with three times the click and conversion rows: the base data plus two

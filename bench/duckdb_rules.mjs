@@ -100,7 +100,6 @@ async function run(filesTsv, outJson, threads = '2') {
   const { DuckDBInstance } = await import(pathToFileURL(`${apiDir}/lib/index.js`).href);
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const conn = await instance.connect();
-  await conn.run(`SET threads = ${Number(threads)}`);
   const sql = buildSql(files);
   if (process.env.DUCKDB_SQL_OUT) fs.writeFileSync(process.env.DUCKDB_SQL_OUT, sql + ';\n');
   const t0 = process.hrtime.bigint();

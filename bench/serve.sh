@@ -355,6 +355,12 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 bd_rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$bd_pid/status" 2>/dev/null || echo "?")
 
 # --- summary ---------------------------------------------------------------------------------
+printf 'connections\tbannerd_rps\tnginx_rps\tbannerd_p99_ms\tnginx_p99_ms\n' >"$out/serve_sweep.tsv"
+for c in "${sweep_conns[@]}"; do
+  b=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "bannerd" && $4 == c' "$out/serve_rounds.tsv")
+  n=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "nginx" && $4 == c' "$out/serve_rounds.tsv")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$(cut -f5 <<<"$b")" "$(cut -f5 <<<"$n")" "$(cut -f7 <<<"$b")" "$(cut -f7 <<<"$n")"
+done >>"$out/serve_sweep.tsv"
 col() {  # mode server column -> values
   awk -F'\t' -v m="$1" -v s="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
     $1 == m && $3 == s { print $k }' "$out/serve_rounds.tsv"
@@ -401,23 +407,10 @@ verdict_p99=$(awk -v p="$ka_p99" 'BEGIN { print (p < 2 ? "met" : "NOT met") }')
   echo
   echo "| connections | bannerd req/s | nginx req/s | ratio | bannerd p99 ms | nginx p99 ms |"
   echo "|---:|---:|---:|---:|---:|---:|"
-  for c in "${sweep_conns[@]}"; do
-    b=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "bannerd" && $4 == c' "$out/serve_rounds.tsv")
-    n=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "nginx" && $4 == c' "$out/serve_rounds.tsv")
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$c" "$(cut -f5 <<<"$b")" "$(cut -f5 <<<"$n")" \
-      "$(awk -v a="$(cut -f5 <<<"$b")" -v b="$(cut -f5 <<<"$n")" 'BEGIN { printf "%.2f", a / b }')" \
-      "$(cut -f7 <<<"$b")" "$(cut -f7 <<<"$n")"
-  done
+  awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %.2f | %s | %s |\n", $1, $2, $3, $2 / $3, $4, $5 }' "$out/serve_sweep.tsv"
   echo
   echo "Per run: serve_rounds.tsv; wrk's own output: wrk.log."
 } >"$out/serve_results.md"
-
-printf 'connections\tbannerd_rps\tnginx_rps\tbannerd_p99_ms\tnginx_p99_ms\n' >"$out/serve_sweep.tsv"
-for c in "${sweep_conns[@]}"; do
-  b=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "bannerd" && $4 == c' "$out/serve_rounds.tsv")
-  n=$(awk -F'\t' -v c="$c" '$1 == "sweep" && $3 == "nginx" && $4 == c' "$out/serve_rounds.tsv")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$(cut -f5 <<<"$b")" "$(cut -f5 <<<"$n")" "$(cut -f7 <<<"$b")" "$(cut -f7 <<<"$n")"
-done >>"$out/serve_sweep.tsv"
 
 term="pngcairo size 1100,450 font ',10'"
 gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1 || term="png size 1100,450"
