@@ -1,32 +1,18 @@
-// Helpers shared by the core tests: scratch directories, files, and a
-// deliberately naive reference model of SPEC sections 2-3 to check the
-// compiler against.
+// Helpers shared by the core tests: a deliberately naive reference model of
+// SPEC sections 2-3 to check the compiler against. Scratch folders and files
+// come from tests/common (included here, as every core test uses them).
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "common/files.h"
+#include "common/temp_dir.h"
 #include "core/compiler.h"
 
 namespace banner::test {
-
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return (path_ / rel).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-void WriteFile(const std::string& path, const std::string& bytes);
-std::string ReadFile(const std::string& path);
 
 // Compiles `dir` with the given options (input_dir is set); REQUIREs success.
 CompileResult CompileOk(const std::string& dir, CompileOptions options = {});

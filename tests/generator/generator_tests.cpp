@@ -3,13 +3,11 @@
 // generator: they re-derive from the written files what the manifest claims.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -19,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/files.h"
+#include "common/temp_dir.h"
 #include "tools/synthetic_data.h"
 
 namespace {
@@ -26,38 +26,11 @@ namespace {
 namespace fs = std::filesystem;
 using banner::synthetic::Generate;
 using banner::synthetic::Options;
+using banner::test::ReadFile;
+using banner::test::TempDir;
 
 constexpr uint64_t kMaxId = 9223372036854775807ull;
 constexpr uint64_t kMaxRevenueMicros = 1'000'000'000'000'000'000ull;
-
-// A fresh directory under the system temp dir, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("generator_tests_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;  // best-effort cleanup; a leftover dir fails nothing
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Every regular file under dir, as sorted paths relative to dir.
 std::vector<std::string> ListFiles(const fs::path& dir) {

@@ -41,7 +41,7 @@ std::vector<std::string> BuildArgs(const std::string& out, std::vector<std::stri
 TEST_CASE("fault: bannerc build whose index write fails half-way leaves the old index and no temporary file") {
   TempDir dir;
   REQUIRE(!dir.path().empty());
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   {
     Child build(BuildArgs(index));
     REQUIRE(build.Wait() == 0);
@@ -74,7 +74,7 @@ TEST_CASE("fault: bannerc build whose index write fails half-way leaves the old 
     CHECK(dir.List() == std::vector<std::string>{"index.bin"});
   }
   SUBCASE("the --rejects file fails half-way: neither file changes") {
-    const std::string rejects = dir.File("rejects.csv");
+    const std::string rejects = dir / "rejects.csv";
     {
       Child build(BuildArgs(index, {"--rejects", rejects}));
       REQUIRE(build.Wait() == 0);
@@ -93,15 +93,15 @@ TEST_CASE("fault: bannerc build whose index write fails half-way leaves the old 
   }
   SUBCASE("no old index: none appears") {
     TempDir empty;
-    Child broken(BuildArgs(empty.File("index.bin")), {.file_size_limit = static_cast<long>(old.size() / 2)});
+    Child broken(BuildArgs(empty / "index.bin"), {.file_size_limit = static_cast<long>(old.size() / 2)});
     CHECK(broken.Wait() == 1);
     CHECK(empty.List().empty());
   }
 }
 
 // Index A serves campaign 1 from banners 11..13; index B from 21..23.
-const std::vector<List> kIndexA = {{1, 1, {11, 12, 13}}, {1, 2, {19}}};
-const std::vector<List> kIndexB = {{1, 1, {21, 22, 23}}, {1, 2, {29}}};
+const std::vector<ListSpec> kIndexA = {{1, 1, {11, 12, 13}}, {1, 2, {19}}};
+const std::vector<ListSpec> kIndexB = {{1, 1, {21, 22, 23}}, {1, 2, {29}}};
 
 bool InA(uint64_t banner) { return banner >= 11 && banner <= 13; }
 bool InB(uint64_t banner) { return banner >= 21 && banner <= 23; }
@@ -161,13 +161,13 @@ void DamageAndCheck(Bannerd& server, int* failures, const std::function<void()>&
 
 TEST_CASE("fault: bannerd keeps serving the last good index when its file is deleted or replaced by garbage") {
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, kIndexA));
   Bannerd server(index, {"--threads", "2", "--quarter", "1"});
   REQUIRE(server.port() != 0);
   Prober prober(server.port());
   int failures = 0;
-  const std::string good_b = IndexBytes(kIndexB);
+  const std::string good_b = BuildIndex(kIndexB);
   std::string flipped = good_b;
   flipped[flipped.size() / 2] ^= 0x10;
 
@@ -207,7 +207,7 @@ TEST_CASE("fault: bannerd keeps serving the last good index when its file is del
 // garbage served); with --mmap this test is expected to fail.
 TEST_CASE("fault: bannerd keeps serving the last good index when its file is truncated or overwritten in place") {
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, kIndexA));
   const std::string good_a = ReadFile(index);
   Bannerd server(index, {"--threads", "2", "--quarter", "1"});
@@ -224,7 +224,7 @@ TEST_CASE("fault: bannerd keeps serving the last good index when its file is tru
   }
   CHECK(server.child().Running());
   // Then a good index, written in place too, is picked up.
-  REQUIRE(OverwriteInPlace(index, IndexBytes(kIndexB)));
+  REQUIRE(OverwriteInPlace(index, BuildIndex(kIndexB)));
   CHECK(Eventually([&] {
     Response r;
     return Fetch(server.port(), "/api/campaigns/1", &r) && InB(ChosenBanner(r));
@@ -236,7 +236,7 @@ TEST_CASE("fault: bannerd keeps serving the last good index when its file is tru
 
 TEST_CASE("fault: bannerd refuses to start on an empty, truncated, bit-flipped or folder index") {
   TempDir dir;
-  const std::string good = IndexBytes(kIndexA);
+  const std::string good = BuildIndex(kIndexA);
   std::string flipped = good;
   flipped[good.size() - 3] ^= 0x01;
   struct Case {
@@ -253,8 +253,8 @@ TEST_CASE("fault: bannerd refuses to start on an empty, truncated, bit-flipped o
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    REQUIRE(WriteFileAtomically(dir.File(c.name), c.bytes).ok());
-    Child p({BANNERD_PATH, "--index", dir.File(c.name), "--listen", "127.0.0.1:0"});
+    REQUIRE(WriteFileAtomically(dir / c.name, c.bytes).ok());
+    Child p({BANNERD_PATH, "--index", dir / c.name, "--listen", "127.0.0.1:0"});
     CHECK(p.Wait() == 1);
     const std::string out = p.Output();
     INFO(out);
@@ -263,8 +263,8 @@ TEST_CASE("fault: bannerd refuses to start on an empty, truncated, bit-flipped o
     CHECK(Contains(out, c.reason));
     CHECK_FALSE(Contains(out, "event=start "));
   }
-  std::filesystem::create_directory(dir.File("folder.bin"));
-  Child p({BANNERD_PATH, "--index", dir.File("folder.bin"), "--listen", "127.0.0.1:0"});
+  std::filesystem::create_directory(dir / "folder.bin");
+  Child p({BANNERD_PATH, "--index", dir / "folder.bin", "--listen", "127.0.0.1:0"});
   CHECK(p.Wait() == 1);
   INFO(p.Output());
   CHECK(Contains(p.Output(), "cannot load index"));

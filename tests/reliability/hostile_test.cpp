@@ -19,7 +19,7 @@
 namespace banner::reliability {
 namespace {
 
-const std::vector<List> kLists = {{1, 1, {11, 12, 13, 14, 15}}, {1, 2, {21}}, {1, 3, {31, 32}}};
+const std::vector<ListSpec> kLists = {{1, 1, {11, 12, 13, 14, 15}}, {1, 2, {21}}, {1, 3, {31, 32}}};
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -56,7 +56,7 @@ std::vector<double> CloseTimes(std::vector<Conn>& conns, Clock::time_point since
 
 TEST_CASE("hostile: slowloris connections don't delay other clients and are closed at the timeouts" * doctest::test_suite("concurrency")) {
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, kLists));
   // Idle (no byte yet) and read (request started) timeouts differ, so each
   // kind of hostile connection shows which timer closed it.
@@ -237,7 +237,7 @@ bool KnownStatus(const std::string& bytes) {
 
 TEST_CASE("hostile: thousands of mutated and random requests leave bannerd up with flat memory" * doctest::test_suite("concurrency")) {
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, kLists));
   Bannerd server(index, {"--threads", "2", "--quarter", "1", "--read-timeout", "2", "--idle-timeout", "2",
                          "--header-limit", "4096", "--body-limit", "4096"});
@@ -301,7 +301,7 @@ TEST_CASE("hostile: thousands of mutated and random requests leave bannerd up wi
 
 TEST_CASE("hostile: a connection flood beyond --max-connections is refused cleanly and served again after" * doctest::test_suite("concurrency")) {
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, kLists));
   constexpr int kLimit = 50;
   Bannerd server(index, {"--threads", "2", "--quarter", "1", "--max-connections", std::to_string(kLimit),

@@ -21,7 +21,7 @@ namespace {
 
 // Generation A lists campaign 1 as banners 101..105, B as 201..205;
 // campaign 2 is 109 or 209.
-std::vector<List> Lists(uint64_t g) {
+std::vector<ListSpec> Lists(uint64_t g) {
   return {{1, 1, {g * 100 + 1, g * 100 + 2, g * 100 + 3, g * 100 + 4, g * 100 + 5}}, {1, 2, {g * 100 + 9}}};
 }
 
@@ -34,7 +34,7 @@ int SoakSeconds() {
 TEST_CASE("soak: keep-alive load with an index swap every second: no failed request and new lists served and flat memory" * doctest::test_suite("concurrency")) {
   const int seconds = SoakSeconds();
   TempDir dir;
-  const std::string index = dir.File("index.bin");
+  const std::string index = dir / "index.bin";
   REQUIRE(PublishIndex(index, Lists(1)));
   Bannerd server(index, {"--threads", "2", "--quarter", "1"});
   REQUIRE(server.port() != 0);

@@ -16,10 +16,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/atomic_file.h"
-#include "core/index_writer.h"
 
 extern char** environ;
 
@@ -43,31 +41,6 @@ bool SanitizedBuild() {
 
 // --- Files ---
 
-TempDir::TempDir() {
-  std::string templ = (fs::temp_directory_path() / "banner_reliability_XXXXXX").string();
-  if (mkdtemp(templ.data()) != nullptr) path_ = templ;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) fs::remove_all(path_, ec);
-}
-
-std::vector<std::string> TempDir::List() const {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(path_, ec)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool OverwriteInPlace(const std::string& path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return false;
@@ -84,24 +57,8 @@ bool OverwriteInPlace(const std::string& path, std::string_view bytes) {
   return ::close(fd) == 0 && ok;
 }
 
-std::string IndexBytes(const std::vector<List>& lists, uint64_t seed) {
-  IndexWriter writer(seed);
-  for (const List& l : lists) {
-    std::vector<BannerStats> stats;
-    for (size_t i = 0; i < l.banners.size(); ++i) {
-      stats.push_back({l.banners[i], 50 - i, static_cast<Micros>(20 - i) * 1'000'000});
-    }
-    const auto x = static_cast<uint32_t>(l.banners.size());
-    const Rule rule = x >= 10  ? Rule::kTop10ByRevenue
-                      : x >= 5 ? Rule::kAllConvertedByRevenue
-                               : Rule::kConvertedThenClicks;
-    writer.AddList(l.quarter, l.campaign, x, rule, stats);
-  }
-  return writer.Finish();
-}
-
-bool PublishIndex(const std::string& path, const std::vector<List>& lists, uint64_t seed) {
-  return WriteFileAtomically(path, IndexBytes(lists, seed)).ok();
+bool PublishIndex(const std::string& path, const std::vector<ListSpec>& lists) {
+  return WriteFileAtomically(path, BuildIndex(lists)).ok();
 }
 
 // --- Processes ---
@@ -376,30 +333,10 @@ bool Fetch(uint16_t port, std::string_view target, Response* out, milliseconds t
   return c.ok() && c.Get(target, out, {}, timeout);
 }
 
-double MetricValue(const std::string& exposition, std::string_view name) {
-  size_t pos = 0;
-  while (pos < exposition.size()) {
-    const size_t end = std::min(exposition.find('\n', pos), exposition.size());
-    const std::string_view line(exposition.data() + pos, end - pos);
-    if (line.size() > name.size() && line.substr(0, name.size()) == name && line[name.size()] == ' ') {
-      return std::strtod(std::string(line.substr(name.size() + 1)).c_str(), nullptr);
-    }
-    pos = end + 1;
-  }
-  return -1;
-}
-
 double FetchMetric(uint16_t port, std::string_view name) {
   Response r;
   if (!Fetch(port, "/metrics", &r) || r.status != 200) return -1;
-  return MetricValue(r.body, name);
-}
-
-uint64_t ChosenBanner(const Response& r) {
-  const std::string key = "\"banner_id\":";
-  const size_t pos = r.body.find(key);
-  if (r.status != 200 || pos == std::string::npos) return UINT64_MAX;
-  return std::strtoull(r.body.c_str() + pos + key.size(), nullptr, 10);
+  return test::MetricValue(r.body, std::string(name) + " ");
 }
 
 // --- /proc ---

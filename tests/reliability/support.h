@@ -1,11 +1,12 @@
 // Helpers for the reliability tests: child processes (bannerd, bannerc) with
 // captured output and optional resource limits, a raw HTTP/1.1 client with a
-// deadline on every operation, index files built with IndexWriter, and
-// /proc readings.
+// deadline on every operation, and /proc readings. Folders, files, index
+// images and polling come from tests/common.
 //
 // Everything waits by polling with a deadline (never a fixed sleep that a
-// loaded machine could outrun), and nothing here REQUIREs: helpers report
-// failure by return value, so they are safe to call from client threads.
+// loaded machine could outrun), and nothing here REQUIREs (TempDir does, but
+// tests make it on their own thread): helpers report failure by return value,
+// so they are safe to call from client threads.
 #pragma once
 
 #include <sys/types.h>
@@ -17,9 +18,22 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "common/eventually.h"
+#include "common/files.h"
+#include "common/index_fixture.h"
+#include "common/response_values.h"
+#include "common/temp_dir.h"
+
 namespace banner::reliability {
+
+using test::BuildIndex;
+using test::ChosenBanner;
+using test::ListSpec;
+using test::ReadFile;
+using test::TempDir;
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -28,46 +42,17 @@ using std::chrono::milliseconds;
 // sanitizer's, not ours (quarantine, shadow), and everything is slower.
 bool SanitizedBuild();
 
-// A fresh folder under $TMPDIR, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
-  // Names of the entries in the folder, sorted.
-  std::vector<std::string> List() const;
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path);
 // Overwrites in place (open with O_TRUNC, write): what a careless tool does.
 bool OverwriteInPlace(const std::string& path, std::string_view bytes);
 
-// One campaign's list: banners in rank order.
-struct List {
-  int quarter;
-  uint64_t campaign;
-  std::vector<uint64_t> banners;
-};
-// An index image holding `lists` (ascending quarter, campaign).
-std::string IndexBytes(const std::vector<List>& lists, uint64_t seed = 1);
-// Publishes it as bannerc does (WriteFileAtomically). False on error.
-bool PublishIndex(const std::string& path, const std::vector<List>& lists, uint64_t seed = 1);
+// Publishes an index holding `lists` as bannerc does (WriteFileAtomically).
+// False on error.
+bool PublishIndex(const std::string& path, const std::vector<ListSpec>& lists);
 
-// Polls `done` every few milliseconds until it is true or `timeout` passes.
+// PollUntil with this suite's default timeout.
 template <typename F>
 bool Eventually(F done, milliseconds timeout = milliseconds(15'000)) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
+  return test::PollUntil(std::move(done), timeout);
 }
 
 // A child process whose stdout and stderr are captured (through a pipe
@@ -83,7 +68,6 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
 
-  bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
   // Exit status, 128 + signal for a signal death, -1 on timeout.
   int Wait(milliseconds timeout = milliseconds(30'000));
@@ -155,14 +139,9 @@ class Conn {
 // A GET on a fresh connection. False on any failure.
 bool Fetch(uint16_t port, std::string_view target, Response* out, milliseconds timeout = milliseconds(10'000));
 
-// The value of the sample `name` (e.g. "banner_index_reload_failures_total")
-// in a Prometheus exposition, or -1.
-double MetricValue(const std::string& exposition, std::string_view name);
-// GET /metrics, then MetricValue; -1 on failure.
+// The value of the sample `name` (e.g. "banner_index_reload_failures_total",
+// no labels) from GET /metrics; -1 on failure.
 double FetchMetric(uint16_t port, std::string_view name);
-
-// The chosen banner of a /api/campaigns response, or UINT64_MAX.
-uint64_t ChosenBanner(const Response& r);
 
 // Resident set size of `pid` in KiB (VmRSS), or -1.
 long RssKiB(pid_t pid);

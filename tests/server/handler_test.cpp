@@ -361,15 +361,15 @@ TEST_CASE("healthz and metrics") {
 TEST_CASE("images: cached PNG by numeric id - SVG placeholder otherwise") {
   test::TempDir dir;
   {
-    std::FILE* out = std::fopen(dir.File("image_10100.png").c_str(), "wb");
+    std::FILE* out = std::fopen((dir / "image_10100.png").c_str(), "wb");
     REQUIRE(out != nullptr);
     std::fputs("\x89PNG fake", out);
     std::fclose(out);
-    std::FILE* junk = std::fopen(dir.File("image_x.png").c_str(), "wb");
+    std::FILE* junk = std::fopen((dir / "image_x.png").c_str(), "wb");
     std::fclose(junk);
   }
   Status st;
-  auto images = ImageStore::Load(dir.path, 1 << 20, 1 << 20, &st);
+  auto images = ImageStore::Load(dir.path(), 1 << 20, 1 << 20, &st);
   REQUIRE_MESSAGE(images != nullptr, st.message());
   CHECK(images->count() == 1);
   Fixture f;
@@ -385,7 +385,7 @@ TEST_CASE("images: cached PNG by numeric id - SVG placeholder otherwise") {
   CHECK(svg.body.find("Banner 4242") != std::string::npos);
   CHECK(f.Run("/images/10100", "HEAD").payload().empty());
   Status missing;
-  CHECK(ImageStore::Load(dir.File("nope"), 1, 1, &missing) == nullptr);
+  CHECK(ImageStore::Load(dir / "nope", 1, 1, &missing) == nullptr);
   CHECK_FALSE(missing.ok());
 }
 

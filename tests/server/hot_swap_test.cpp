@@ -25,21 +25,12 @@ std::vector<test::ListSpec> Generation(uint64_t g) {
   return {{1, 1, {g * 100, g * 100 + 1, g * 100 + 2, g * 100 + 3, g * 100 + 4}}, {1, 2, {7}}};
 }
 
-// The chosen banner of an /api/campaigns response, or 0. No REQUIRE: it is
-// called from client threads.
-uint64_t ApiBanner(const HttpResponse& r) {
-  const std::string key = "\"banner_id\":";
-  const size_t pos = r.body.find(key);
-  if (pos == std::string::npos) return 0;
-  return std::strtoull(r.body.c_str() + pos + key.size(), nullptr, 10);
-}
-
 std::string Metrics(uint16_t port) { return Fetch(port, "/metrics").body; }
 
 TEST_SUITE("concurrency") {
   TEST_CASE("hot swap under concurrent load: zero failed requests - new lists served after") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, Generation(1));
     test::TestServer server(path);
     constexpr uint64_t kSwaps = 30;
@@ -60,7 +51,7 @@ TEST_SUITE("concurrency") {
               failed.fetch_add(1);
               break;
             }
-            const uint64_t banner = ApiBanner(r);
+            const uint64_t banner = test::ChosenBanner(r);
             const uint64_t g = banner / 100;
             if (g < 1 || g > kSwaps + 1 || banner % 100 > 4) failed.fetch_add(1);
             // Within one generation never twice in a row.
@@ -79,7 +70,7 @@ TEST_SUITE("concurrency") {
     // The last generation is eventually what every thread serves.
     CHECK(test::Eventually([&] {
       for (int i = 0; i < 20; ++i) {
-        if (ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 != kSwaps + 1) return false;
+        if (test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 != kSwaps + 1) return false;
       }
       return true;
     }));
@@ -95,7 +86,7 @@ TEST_SUITE("concurrency") {
 
   TEST_CASE("a corrupt replacement is refused - counted - and the old index keeps serving") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, Generation(1));
     test::TestServer server(path);
 
@@ -105,7 +96,7 @@ TEST_SUITE("concurrency") {
       Client c(server.port);
       while (!done.load()) {
         HttpResponse r;
-        if (!c.Request("/api/campaigns/1", &r) || r.status != 200 || ApiBanner(r) / 100 != 1) failed.fetch_add(1);
+        if (!c.Request("/api/campaigns/1", &r) || r.status != 200 || test::ChosenBanner(r) / 100 != 1) failed.fetch_add(1);
       }
     });
 
@@ -125,17 +116,17 @@ TEST_SUITE("concurrency") {
     done = true;
     client.join();
     CHECK(failed.load() == 0);
-    CHECK(ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 1);
+    CHECK(test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 1);
     CHECK(server.server->current_generation() == 1);
 
     // A good file afterwards is picked up.
     test::WriteIndex(path, Generation(2));
-    CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 2; }));
+    CHECK(test::Eventually([&] { return test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 2; }));
   }
 
   TEST_CASE("index file deleted: still serving - Reload() fails - a new file is picked up") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, Generation(1));
     test::TestServer server(path);
     REQUIRE(std::filesystem::remove(path));
@@ -145,12 +136,12 @@ TEST_SUITE("concurrency") {
     CHECK_FALSE(st.ok());
     CHECK(Fetch(server.port, "/campaigns/2").status == 200);
     test::WriteIndex(path, Generation(3));
-    CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 3; }));
+    CHECK(test::Eventually([&] { return test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 3; }));
   }
 
   TEST_CASE("index overwritten in place with garbage (cp / echo >): the served copy is untouched") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     // Enough lists that the served data spans many pages.
     std::vector<test::ListSpec> lists;
     for (uint64_t c = 1; c <= 2000; ++c) lists.push_back({1, c, {c * 10, c * 10 + 1}});
@@ -165,7 +156,7 @@ TEST_SUITE("concurrency") {
         return test::MetricValue(Metrics(server.port), "banner_index_reload_failures_total ") >= 1;
       }));
       for (uint64_t c : {1ull, 700ull, 1500ull, 2000ull}) {
-        const uint64_t banner = ApiBanner(Fetch(server.port, "/api/campaigns/" + std::to_string(c)));
+        const uint64_t banner = test::ChosenBanner(Fetch(server.port, "/api/campaigns/" + std::to_string(c)));
         CHECK((banner == c * 10 || banner == c * 10 + 1));
       }
     }
@@ -173,21 +164,21 @@ TEST_SUITE("concurrency") {
 
   TEST_CASE("--mmap: the mapped index is swapped by rename like the copied one") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, Generation(1));
     ServerOptions options = test::TestServer::DefaultOptions();
     options.map_index = true;
     test::TestServer server(path, options);
-    CHECK(ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 1);
+    CHECK(test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == 1);
     for (uint64_t g = 2; g <= 5; ++g) {
       test::WriteIndex(path, Generation(g));
-      CHECK(test::Eventually([&] { return ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == g; }));
+      CHECK(test::Eventually([&] { return test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == g; }));
     }
   }
 
   TEST_CASE("Reload() publishes to every thread before returning") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, Generation(1));
     ServerOptions options = test::TestServer::DefaultOptions();
     options.watch = false;
@@ -196,14 +187,14 @@ TEST_SUITE("concurrency") {
     for (uint64_t g = 2; g <= 6; ++g) {
       test::WriteIndex(path, Generation(g));
       REQUIRE(server.server->Reload().ok());
-      for (int i = 0; i < 12; ++i) CHECK(ApiBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == g);
+      for (int i = 0; i < 12; ++i) CHECK(test::ChosenBanner(Fetch(server.port, "/api/campaigns/1")) / 100 == g);
     }
     CHECK(server.server->current_generation() == 6);
   }
 
   TEST_CASE("many concurrent connections and pipelined clients") {
     test::TempDir dir;
-    const std::string path = dir.File("index.bin");
+    const std::string path = dir / "index.bin";
     test::WriteIndex(path, test::StandardLists());
     test::TestServer server(path);
     std::atomic<int> failures{0};

@@ -19,8 +19,8 @@ using test::HttpResponse;
 struct HttpFixture {
   HttpFixture() : HttpFixture(test::TestServer::DefaultOptions()) {}
   explicit HttpFixture(ServerOptions options) {
-    test::WriteIndex(dir.File("index.bin"), test::StandardLists());
-    server = std::make_unique<test::TestServer>(dir.File("index.bin"), options);
+    test::WriteIndex(dir / "index.bin", test::StandardLists());
+    server = std::make_unique<test::TestServer>(dir / "index.bin", options);
     port = server->port;
   }
   test::TempDir dir;
@@ -260,13 +260,13 @@ TEST_CASE("huge headers get 431 - huge bodies 413") {
 TEST_CASE("traversal attempts never leave the images folder") {
   test::TempDir images;
   {
-    std::FILE* out = std::fopen(images.File("image_7.png").c_str(), "wb");
+    std::FILE* out = std::fopen((images / "image_7.png").c_str(), "wb");
     REQUIRE(out != nullptr);
     std::fputs("PNG7", out);
     std::fclose(out);
   }
   ServerOptions options = test::TestServer::DefaultOptions();
-  options.images_dir = images.path;
+  options.images_dir = images.path();
   HttpFixture f(options);
   const HttpResponse ok = Fetch(f.port, "/images/7");
   CHECK(ok.status == 200);
@@ -360,8 +360,8 @@ TEST_CASE("Stop() gives up on a stalled request after --shutdown-timeout") {
   options.shutdown_timeout = std::chrono::milliseconds(300);
   options.read_timeout = std::chrono::seconds(30);
   test::TempDir dir;
-  test::WriteIndex(dir.File("index.bin"), test::StandardLists());
-  auto server = std::make_unique<test::TestServer>(dir.File("index.bin"), options);
+  test::WriteIndex(dir / "index.bin", test::StandardLists());
+  auto server = std::make_unique<test::TestServer>(dir / "index.bin", options);
   test::Client stalled(server->port);
   REQUIRE(stalled.Send("GET /campaigns/1 HTTP/1.1\r\nHo"));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -380,10 +380,10 @@ namespace {
 
 TEST_CASE("a second server on a port already in use is refused") {
   test::TempDir dir;
-  test::WriteIndex(dir.File("index.bin"), test::StandardLists());
-  test::TestServer first(dir.File("index.bin"));
+  test::WriteIndex(dir / "index.bin", test::StandardLists());
+  test::TestServer first(dir / "index.bin");
   ServerOptions options = test::TestServer::DefaultOptions();
-  options.index_path = dir.File("index.bin");
+  options.index_path = dir / "index.bin";
   options.listen = "127.0.0.1:" + std::to_string(first.port);
   Status st;
   CHECK(Server::Create(options, &st) == nullptr);

@@ -6,14 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "common/files.h"
 #include "core/atomic_file.h"
 #include "test_util.h"
 
@@ -59,12 +58,7 @@ class Process {
 
   void Signal(int signo) { kill(pid_, signo); }
 
-  std::string Log() const {
-    std::ifstream in(log_path_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  std::string Log() const { return test::ReadFile(log_path_); }
 
   // The port from the "event=start ... port=N" line.
   uint16_t WaitForPort() {
@@ -89,38 +83,38 @@ class Process {
 TEST_CASE("bannerd refuses a missing or corrupt index with a clear message and non-zero exit") {
   test::TempDir dir;
   {
-    Process p({"--index", dir.File("missing.bin"), "--listen", "127.0.0.1:0"}, dir.File("log1"));
+    Process p({"--index", dir / "missing.bin", "--listen", "127.0.0.1:0"}, dir / "log1");
     CHECK(p.Wait() != 0);
     const std::string log = p.Log();
     CHECK(log.find("cannot load index") != std::string::npos);
     CHECK(log.find("missing.bin") != std::string::npos);
   }
   {
-    REQUIRE(WriteFileAtomically(dir.File("corrupt.bin"), std::string(200, 'x')).ok());
-    Process p({"--index", dir.File("corrupt.bin"), "--listen", "127.0.0.1:0"}, dir.File("log2"));
+    REQUIRE(WriteFileAtomically(dir / "corrupt.bin", std::string(200, 'x')).ok());
+    Process p({"--index", dir / "corrupt.bin", "--listen", "127.0.0.1:0"}, dir / "log2");
     CHECK(p.Wait() != 0);
     CHECK(p.Log().find("cannot load index") != std::string::npos);
   }
   {
-    Process p({"--listen", "127.0.0.1:0"}, dir.File("log3"));  // --index is required
+    Process p({"--listen", "127.0.0.1:0"}, dir / "log3");  // --index is required
     CHECK(p.Wait() != 0);
     CHECK(p.Log().find("--index") != std::string::npos);
   }
   {
-    test::WriteIndex(dir.File("ok.bin"), test::StandardLists());
-    Process p({"--index", dir.File("ok.bin"), "--listen", "nonsense"}, dir.File("log4"));
+    test::WriteIndex(dir / "ok.bin", test::StandardLists());
+    Process p({"--index", dir / "ok.bin", "--listen", "nonsense"}, dir / "log4");
     CHECK(p.Wait() != 0);
     CHECK(p.Log().find("--listen") != std::string::npos);
   }
   {
-    Process p({"--index", dir.File("ok.bin"), "--quarter", "5"}, dir.File("log5"));
+    Process p({"--index", dir / "ok.bin", "--quarter", "5"}, dir / "log5");
     CHECK(p.Wait() != 0);
   }
 }
 
 TEST_CASE("bannerd --help documents the flags") {
   test::TempDir dir;
-  Process p({"--help"}, dir.File("log"));
+  Process p({"--help"}, dir / "log");
   CHECK(p.Wait() == 0);
   const std::string help = p.Log();
   for (const char* flag : {"--index", "--listen", "--threads", "--images", "--quarter", "--max-connections",
@@ -133,11 +127,11 @@ TEST_CASE("bannerd --help documents the flags") {
 TEST_SUITE("concurrency") {
   TEST_CASE("bannerd: SIGHUP reloads - SIGTERM finishes requests in flight and exits 0") {
     test::TempDir dir;
-    const std::string index = dir.File("index.bin");
+    const std::string index = dir / "index.bin";
     test::WriteIndex(index, {{2, 5, {51, 52}}});
     Process p({"--index", index, "--listen", "127.0.0.1:0", "--threads", "2", "--quarter", "2", "--no-watch",
                "--access-log"},
-              dir.File("log"));
+              dir / "log");
     const uint16_t port = p.WaitForPort();
     REQUIRE(port != 0);
 

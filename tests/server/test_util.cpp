@@ -10,50 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include <doctest/doctest.h>
 
-#include "core/atomic_file.h"
-#include "core/index_writer.h"
-
 namespace banner::test {
-
-TempDir::TempDir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "bannerd_test_XXXXXX").string();
-  char* made = mkdtemp(templ.data());
-  REQUIRE(made != nullptr);
-  path = made;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-}
-
-std::string BuildIndex(const std::vector<ListSpec>& lists, uint64_t seed) {
-  IndexWriter writer(seed);
-  for (const ListSpec& spec : lists) {
-    std::vector<BannerStats> stats;
-    for (size_t i = 0; i < spec.banners.size(); ++i) {
-      BannerStats s;
-      s.banner_id = spec.banners[i];
-      s.clicks = 100 - i;
-      s.revenue = static_cast<Micros>(10 - i) * 1'000'000 + 123'456;
-      stats.push_back(s);
-    }
-    const uint32_t x = static_cast<uint32_t>(spec.banners.size());
-    const Rule rule = x >= 10 ? Rule::kTop10ByRevenue : x >= 5 ? Rule::kAllConvertedByRevenue
-                                                               : Rule::kConvertedThenClicks;
-    writer.AddList(spec.quarter, spec.campaign, x, rule, stats);
-  }
-  return writer.Finish();
-}
-
-void WriteIndex(const std::string& path, const std::vector<ListSpec>& lists, uint64_t seed) {
-  const Status st = WriteFileAtomically(path, BuildIndex(lists, seed));
-  REQUIRE_MESSAGE(st.ok(), st.message());
-}
 
 std::vector<ListSpec> StandardLists() {
   std::vector<ListSpec> lists;
@@ -226,18 +186,6 @@ TestServer::TestServer(const std::string& index_path, ServerOptions options) {
   REQUIRE_MESSAGE(server != nullptr, st.message());
   server->Start();
   port = server->port();
-}
-
-double MetricValue(const std::string& exposition, std::string_view prefix) {
-  size_t pos = 0;
-  while (pos < exposition.size()) {
-    const size_t eol = exposition.find('\n', pos);
-    const std::string_view line(exposition.data() + pos, (eol == std::string::npos ? exposition.size() : eol) - pos);
-    if (line.substr(0, prefix.size()) == prefix) return std::strtod(std::string(line.substr(prefix.size())).c_str(), nullptr);
-    if (eol == std::string::npos) break;
-    pos = eol + 1;
-  }
-  return -1;
 }
 
 }  // namespace banner::test

@@ -1,9 +1,8 @@
-// Helpers for the server tests: indexes built with IndexWriter, a temporary
-// folder, a small blocking HTTP/1.1 client over loopback, a cookie jar, and
-// an in-process server on 127.0.0.1 port 0.
+// Helpers for the server tests: the standard index fixture, a small blocking
+// HTTP/1.1 client over loopback, a cookie jar, and an in-process server on
+// 127.0.0.1 port 0. Folders, index files, polling and response values come
+// from tests/common (included here, as most server tests use them).
 #pragma once
-
-#include <time.h>
 
 #include <chrono>
 #include <cstdint>
@@ -11,33 +10,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "common/eventually.h"
+#include "common/index_fixture.h"
+#include "common/response_values.h"
+#include "common/temp_dir.h"
 #include "server/server.h"
 
 namespace banner::test {
-
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(std::string_view name) const { return path + "/" + std::string(name); }
-  std::string path;
-};
-
-// One campaign's list in one quarter; banners in rank order. Banner i gets
-// clicks = 100 - i and revenue = (10 - i) + 0.123456 (in micros).
-struct ListSpec {
-  int quarter;
-  uint64_t campaign;
-  std::vector<uint64_t> banners;
-};
-
-// REQUIRES: lists in ascending (quarter, campaign) order.
-std::string BuildIndex(const std::vector<ListSpec>& lists, uint64_t seed = 1);
-// Builds and publishes with WriteFileAtomically (as bannerc does).
-void WriteIndex(const std::string& path, const std::vector<ListSpec>& lists, uint64_t seed = 1);
 
 // The standard fixture: campaign 1 with 10 banners, 2 with 1 banner, 3 with 2
 // banners, 4 with 5 banners, in every quarter; quarter q also has campaign
@@ -101,20 +83,10 @@ struct TestServer {
   uint16_t port = 0;
 };
 
-// Polls `predicate` every 10 ms until true or `timeout`.
+// PollUntil with this suite's default timeout.
 template <typename F>
-bool Eventually(F predicate, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    struct timespec ts = {0, 10'000'000};
-    nanosleep(&ts, nullptr);
-  }
-  return predicate();
+bool Eventually(F done, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  return PollUntil(std::move(done), timeout);
 }
-
-// Value of a Prometheus sample line that starts with `prefix` (e.g.
-// "banner_index_reload_failures_total "), or -1.
-double MetricValue(const std::string& exposition, std::string_view prefix);
 
 }  // namespace banner::test
