@@ -114,6 +114,9 @@ TEST_CASE("--rejects keeps every rejected row with file, line, reason and text")
         "1/clicks_1_late.csv,3,conflict,\"conflict: click_id 1 was first seen with banner_id 10, campaign_id 7; the "
         "first is kept\",\"1,99,7\"\n"
         "1/conversions_1.csv,3,orphan,orphan: click_id 9 matches no click of this quarter,\"2,9,1.0\"\n");
+  // Written like the index (AtomicFile): readable by the people it is for.
+  CHECK(fs::status(d / "rejects.csv").permissions() == fs::status(d / "idx").permissions());
+  CHECK((fs::status(d / "rejects.csv").permissions() & fs::perms::others_read) != fs::perms::none);
 }
 
 TEST_CASE("check validates and writes nothing") {
