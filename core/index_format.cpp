@@ -1,6 +1,12 @@
 #include "core/index_format.h"
 
+#include <xxhash.h>
+
 namespace banner {
+
+uint64_t IndexChecksum(std::string_view image) {
+  return XXH3_64bits(image.data() + kChecksumOffset + 8, image.size() - kChecksumOffset - 8);
+}
 
 std::string_view RuleName(Rule rule) {
   switch (rule) {

@@ -31,6 +31,10 @@ inline constexpr size_t kCampaignCountOffset = 48;
 inline constexpr size_t kBannerCountOffset = 52;
 inline constexpr size_t kInputCountOffset = 56;
 
+// The checksum stored at kChecksumOffset: xxHash3 of everything after that
+// field. REQUIRES: image.size() >= kHeaderSize.
+uint64_t IndexChecksum(std::string_view image);
+
 // The rule of SPEC section 3 that produced a campaign's list.
 enum class Rule : uint8_t {
   kTop10ByRevenue = 1,       // X >= 10

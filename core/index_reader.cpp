@@ -1,9 +1,5 @@
 #include "core/index_reader.h"
 
-#include <xxhash.h>
-
-#include <cstring>
-
 #include "core/coding.h"
 
 namespace banner {
@@ -26,12 +22,6 @@ IndexReader::~IndexReader() = default;
 std::unique_ptr<IndexReader> IndexReader::Open(const std::string& path, Status* error) {
   std::unique_ptr<MappedFile> file = MappedFile::Open(path, error);
   if (!file) return nullptr;
-  if (file->bytes().size() < kHeaderSize) {
-    *error = Status::Error(path + ": not an index: file is " + std::to_string(file->bytes().size()) +
-                           " bytes, shorter than the " + std::to_string(kHeaderSize) +
-                           "-byte header (truncated?)");
-    return nullptr;
-  }
   std::unique_ptr<IndexReader> reader(new IndexReader);
   reader->data_ = file->bytes().data();
   reader->size_ = file->bytes().size();
@@ -45,11 +35,14 @@ std::unique_ptr<IndexReader> IndexReader::Open(const std::string& path, Status* 
 }
 
 std::unique_ptr<IndexReader> IndexReader::FromBytes(std::string_view bytes, Status* error) {
+  return FromBytes(std::string(bytes), error);
+}
+
+std::unique_ptr<IndexReader> IndexReader::FromBytes(std::string&& bytes, Status* error) {
   std::unique_ptr<IndexReader> reader(new IndexReader);
-  reader->owned_.reset(new char[bytes.size() + 1]);
-  std::memcpy(reader->owned_.get(), bytes.data(), bytes.size());
-  reader->data_ = reader->owned_.get();
-  reader->size_ = bytes.size();
+  reader->owned_ = std::move(bytes);
+  reader->data_ = reader->owned_.data();
+  reader->size_ = reader->owned_.size();
   Status s = reader->Verify();
   if (!s.ok()) {
     *error = s;
@@ -61,7 +54,10 @@ std::unique_ptr<IndexReader> IndexReader::FromBytes(std::string_view bytes, Stat
 // Cheap checks first (size, magic, version), then the checksum over the whole
 // body, then every count and range the accessors rely on.
 Status IndexReader::Verify() {
-  if (size_ < kHeaderSize) return Status::Error("truncated: shorter than the header");
+  if (size_ < kHeaderSize) {
+    return Status::Error("not an index: file is " + std::to_string(size_) + " bytes, shorter than the " +
+                         std::to_string(kHeaderSize) + "-byte header (truncated?)");
+  }
   if (DecodeFixed64(data_ + kMagicOffset) != kIndexMagic) {
     return Status::Error("bad magic number: not a banner index file");
   }
@@ -79,8 +75,7 @@ Status IndexReader::Verify() {
     return Status::Error("truncated or extended: header says " + std::to_string(declared) +
                          " bytes, file has " + std::to_string(size_));
   }
-  const uint64_t checksum = XXH3_64bits(data_ + kChecksumOffset + 8, size_ - kChecksumOffset - 8);
-  if (checksum != DecodeFixed64(data_ + kChecksumOffset)) {
+  if (IndexChecksum({data_, size_}) != DecodeFixed64(data_ + kChecksumOffset)) {
     return Status::Error("checksum mismatch: the file is corrupt");
   }
 

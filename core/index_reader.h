@@ -1,14 +1,14 @@
 // IndexReader: a read-only view of an index file (format: index_format.md).
 //
-// Open() maps the file and verifies it before any object exists: size, magic,
-// version, header size, declared file size, the xxHash checksum of the whole
-// body, and then every count and range, so that no accessor can read outside
-// the mapping whatever bytes the file holds. A truncated or corrupt file is
-// refused with a message naming the problem.
+// Open() maps the file, FromBytes() takes an in-memory image; both verify it
+// before any object exists: size, magic, version, header size, declared file
+// size, the xxHash checksum of the whole body, and then every count and range,
+// so that no accessor can read outside the image whatever bytes it holds. A
+// truncated or corrupt image is refused with a message naming the problem.
 //
-// Thread-safety: immutable after Open(); share it freely across threads. The
-// mapping lives as long as the IndexReader (hold it by shared_ptr to keep a
-// replaced index alive while requests still use it).
+// Thread-safety: immutable once created; share it freely across threads. The
+// mapping or bytes live as long as the IndexReader (hold it by shared_ptr to
+// keep a replaced index alive while requests still use it).
 #pragma once
 
 #include <cstddef>
@@ -66,9 +66,11 @@ class IndexReader {
  public:
   // Maps and verifies `path`. On error returns nullptr and sets *error.
   static std::unique_ptr<IndexReader> Open(const std::string& path, Status* error);
-  // Verifies an in-memory image (the same checks; used by tests and fuzzers).
-  // The bytes are copied.
+  // Verifies an in-memory image (the same checks). The string_view overload
+  // copies the bytes (tests, fuzzers); the string&& one takes them over
+  // without a copy (bannerd's private copy of the file).
   static std::unique_ptr<IndexReader> FromBytes(std::string_view bytes, Status* error);
+  static std::unique_ptr<IndexReader> FromBytes(std::string&& bytes, Status* error);
 
   ~IndexReader();
   IndexReader(const IndexReader&) = delete;
@@ -94,7 +96,7 @@ class IndexReader {
   const char* data_ = nullptr;
   size_t size_ = 0;
   std::unique_ptr<MappedFile> file_;  // Open(): the mapping, or null
-  std::unique_ptr<char[]> owned_;     // FromBytes(): a copy, or null
+  std::string owned_;                 // FromBytes(): the bytes, or empty
   uint32_t quarter_first_[kQuarters] = {};
   uint32_t quarter_count_[kQuarters] = {};
   const char* campaigns_ = nullptr;

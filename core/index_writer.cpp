@@ -1,7 +1,5 @@
 #include "core/index_writer.h"
 
-#include <xxhash.h>
-
 #include <cassert>
 
 #include "core/coding.h"
@@ -89,8 +87,7 @@ std::string IndexWriter::Finish() {
   out += inputs_;
 
   EncodeFixed64(&out[kFileSizeOffset], out.size());
-  EncodeFixed64(&out[kChecksumOffset],
-                XXH3_64bits(out.data() + kChecksumOffset + 8, out.size() - kChecksumOffset - 8));
+  EncodeFixed64(&out[kChecksumOffset], IndexChecksum(out));
   return out;
 }
 

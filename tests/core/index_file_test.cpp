@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-#include <xxhash.h>
 
 #include "core/atomic_file.h"
 #include "core/coding.h"
@@ -98,7 +97,7 @@ TEST_CASE("every single bit flip is refused") {
 namespace {
 std::string Rechecksum(std::string bytes) {
   // The checksum covers everything after its own field.
-  EncodeFixed64(&bytes[kChecksumOffset], XXH3_64bits(bytes.data() + kChecksumOffset + 8, bytes.size() - kChecksumOffset - 8));
+  EncodeFixed64(&bytes[kChecksumOffset], IndexChecksum(bytes));
   return bytes;
 }
 }  // namespace
