@@ -3,15 +3,16 @@
 #include <charconv>
 
 namespace banner {
-namespace {
 
 void AppendUint(std::string* out, uint64_t v) {
-  char buf[20];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, end);
+  char buf[20];  // 2^64 - 1 has 20 digits
+  out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
-}  // namespace
+void AppendInt(std::string* out, int64_t v) {
+  char buf[20];  // -2^63 has 19 digits and the sign
+  out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
 
 void AppendJsonString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";

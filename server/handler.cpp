@@ -6,7 +6,6 @@
 #include "core/index_format.h"
 #include "core/index_reader.h"
 #include "core/json.h"
-#include "core/money.h"
 #include "server/images.h"
 #include "server/index_holder.h"
 #include "server/rng.h"
@@ -44,11 +43,8 @@ std::string_view StatusLine(int status) {
     case 400: return "HTTP/1.1 400 Bad Request\r\n";
     case 404: return "HTTP/1.1 404 Not Found\r\n";
     case 405: return "HTTP/1.1 405 Method Not Allowed\r\n";
-    case 408: return "HTTP/1.1 408 Request Timeout\r\n";
     case 413: return "HTTP/1.1 413 Content Too Large\r\n";
-    case 414: return "HTTP/1.1 414 URI Too Long\r\n";
     case 431: return "HTTP/1.1 431 Request Header Fields Too Large\r\n";
-    case 503: return "HTTP/1.1 503 Service Unavailable\r\n";
     default: return "HTTP/1.1 500 Internal Server Error\r\n";
   }
 }
@@ -56,12 +52,6 @@ std::string_view StatusLine(int status) {
 std::string_view StatusTitle(int status) {
   std::string_view line = StatusLine(status);
   return line.substr(9, line.size() - 11);  // "404 Not Found"
-}
-
-void AppendUint(std::string* out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, r.ptr);
 }
 
 // Status line and the headers every response has; the caller appends its own
@@ -101,10 +91,6 @@ void ErrorPage(Reply* r, const Context& ctx, unsigned version, int status, std::
   r->head.append(extra_headers);
   r->head.append("Cache-Control: no-store\r\n");
   EndHead(r);
-}
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
 // "b7": the cookie that remembers campaign 7's last banner.
@@ -314,18 +300,12 @@ void RenderError(int status, const Context& context, Reply* reply) {
   reply->keep_alive = false;
   reply->route = Route::kBadRequest;
   std::string_view message = "The request could not be understood.";
-  std::string_view extra;
   switch (status) {
-    case 408: message = "The request took too long to arrive."; break;
     case 413: message = "The request body is too large."; break;
     case 431: message = "The request's header fields are too large."; break;
-    case 503:
-      message = "The server is at its connection limit; please retry.";
-      extra = "Retry-After: 1\r\n";
-      break;
     default: break;
   }
-  ErrorPage(reply, context, 11, status, message, extra);
+  ErrorPage(reply, context, 11, status, message);
 }
 
 void Handle(const Request& req, const Context& ctx, Reply* r) {
@@ -334,7 +314,7 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
 
   // Absolute-form targets ("http://host/path") are routed by their path.
   std::string_view target = req.target;
-  if (StartsWith(target, "http://") || StartsWith(target, "https://")) {
+  if (target.starts_with("http://") || target.starts_with("https://")) {
     const size_t authority = target.find("//") + 2;
     const size_t slash = target.find('/', authority);
     target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
@@ -353,13 +333,13 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
   std::string_view arg;
   if (path == "/") {
     r->route = Route::kRoot;
-  } else if (StartsWith(path, kCampaigns)) {
+  } else if (path.starts_with(kCampaigns)) {
     r->route = Route::kCampaignPage;
     arg = path.substr(kCampaigns.size());
-  } else if (StartsWith(path, kApi)) {
+  } else if (path.starts_with(kApi)) {
     r->route = Route::kCampaignApi;
     arg = path.substr(kApi.size());
-  } else if (StartsWith(path, kImages)) {
+  } else if (path.starts_with(kImages)) {
     r->route = Route::kImage;
     arg = path.substr(kImages.size());
   } else if (path == "/campaigns") {

@@ -77,11 +77,10 @@ struct Reply {
 void Handle(const Request& request, const Context& context, Reply* reply);
 
 // A response for a request the session could not parse (400), whose head was
-// too large (431), body too large (413), or a connection refused at the limit
-// (503). Always closes the connection. Clears *reply first.
+// too large (431) or whose body was (413). Always closes the connection. Clears *reply first.
 void RenderError(int status, const Context& context, Reply* reply);
 
-// --- Helpers, exposed for tests. ---
+// --- Helpers, shared with images.cpp and exposed for tests. ---
 
 // Decimal id in [0, 2^63-1]: digits only, no sign, no spaces, not empty.
 bool ParseId(std::string_view text, uint64_t* id);

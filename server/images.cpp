@@ -1,11 +1,12 @@
 #include "server/images.h"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
 
+#include "core/json.h"
+#include "server/handler.h"
 #include "server/log.h"
 
 namespace banner {
@@ -16,19 +17,9 @@ namespace {
 bool ParseImageName(std::string_view name, uint64_t* id) {
   constexpr std::string_view kPrefix = "image_";
   constexpr std::string_view kSuffix = ".png";
-  if (name.size() <= kPrefix.size() + kSuffix.size()) return false;
-  if (name.substr(0, kPrefix.size()) != kPrefix) return false;
-  if (name.substr(name.size() - kSuffix.size()) != kSuffix) return false;
+  if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return false;  // they can't overlap
   const std::string_view digits = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
-  if (digits.size() > 19) return false;
-  uint64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (v > static_cast<uint64_t>(INT64_MAX)) return false;
-  *id = v;
-  return true;
+  return digits.size() <= 19 && ParseId(digits, id);
 }
 
 }  // namespace
@@ -64,9 +55,10 @@ std::unique_ptr<ImageStore> ImageStore::Load(const std::string& dir, size_t max_
             [](const Candidate& a, const Candidate& b) { return a.id < b.id; });
 
   auto store = std::make_unique<ImageStore>();
+  size_t total_bytes = 0;
   size_t skipped = 0;
   for (const auto& c : candidates) {
-    if (c.size > max_file_bytes || store->total_bytes_ + c.size > max_total_bytes) {
+    if (c.size > max_file_bytes || total_bytes + c.size > max_total_bytes) {
       ++skipped;
       continue;
     }
@@ -76,7 +68,7 @@ std::unique_ptr<ImageStore> ImageStore::Load(const std::string& dir, size_t max_
       ++skipped;
       continue;
     }
-    store->total_bytes_ += bytes.size();
+    total_bytes += bytes.size();
     if (!store->images_.empty() && store->images_.back().first == c.id) continue;  // "image_07" vs "image_7"
     store->images_.emplace_back(c.id, std::move(bytes));
   }
@@ -97,21 +89,14 @@ std::string_view ImageStore::Find(uint64_t banner_id) const {
 }
 
 void ImageStore::RenderPlaceholder(uint64_t banner_id, std::string* out) {
-  char id[24];
-  auto r = std::to_chars(id, id + sizeof id, banner_id);
-  const std::string_view id_text(id, static_cast<size_t>(r.ptr - id));
-  // A hue derived from the id, so neighbouring banners look different.
-  char hue[8];
-  auto h = std::to_chars(hue, hue + sizeof hue, (banner_id * 47) % 360);
-  const std::string_view hue_text(hue, static_cast<size_t>(h.ptr - hue));
   out->append(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"468\" height=\"60\" viewBox=\"0 0 468 60\">"
       "<rect width=\"468\" height=\"60\" rx=\"6\" fill=\"hsl(");
-  out->append(hue_text);
+  AppendUint(out, (banner_id * 47) % 360);  // a hue derived from the id, so neighbouring banners look different
   out->append(
       ",55%,45%)\"/><text x=\"234\" y=\"38\" font-family=\"sans-serif\" font-size=\"22\" "
       "fill=\"#fff\" text-anchor=\"middle\">Banner ");
-  out->append(id_text);
+  AppendUint(out, banner_id);
   out->append("</text></svg>\n");
 }
 

@@ -31,14 +31,12 @@ class ImageStore {
   // The PNG bytes, or an empty view when there is no image for `banner_id`.
   std::string_view Find(uint64_t banner_id) const;
   size_t count() const { return images_.size(); }
-  size_t total_bytes() const { return total_bytes_; }
 
   // Appends an SVG placeholder showing the banner id.
   static void RenderPlaceholder(uint64_t banner_id, std::string* out);
 
  private:
   std::vector<std::pair<uint64_t, std::string>> images_;  // sorted by id
-  size_t total_bytes_ = 0;
 };
 
 }  // namespace banner

@@ -5,11 +5,6 @@
 
 namespace banner {
 
-void IndexHolder::Subscribe(Subscriber subscriber) {
-  std::lock_guard<std::mutex> lock(mu_);
-  subscribers_.push_back(std::move(subscriber));
-}
-
 std::shared_ptr<const IndexSnapshot> IndexHolder::Publish(std::unique_ptr<IndexReader> index,
                                                           int64_t now_unix) {
   assert(index != nullptr);
@@ -19,7 +14,6 @@ std::shared_ptr<const IndexSnapshot> IndexHolder::Publish(std::unique_ptr<IndexR
   snapshot->generation = ++generation_;
   snapshot->loaded_unix = now_unix;
   current_ = snapshot;
-  for (const auto& subscriber : subscribers_) subscriber(current_);
   return current_;
 }
 

@@ -1,25 +1,20 @@
-// IndexHolder: owns the current index and publishes each new one to the I/O
-// threads.
+// IndexHolder: owns the current index and numbers its generations.
 //
 // Publication: Publish() wraps a verified IndexReader in an immutable
-// IndexSnapshot and hands a shared_ptr to every subscriber; bannerd's
-// subscribers post it to their own io_context, so each I/O thread swaps its
-// private pointer between two requests. The request path therefore reads a
-// plain thread-owned shared_ptr: no lock, no atomic shared_ptr. A replaced
-// index stays mapped until the last thread drops its reference, which happens
-// only between requests.
+// IndexSnapshot and returns a shared_ptr to it; bannerd posts that to each
+// worker's io_context, so each I/O thread swaps its private pointer between
+// two requests. The request path therefore reads a plain thread-owned
+// shared_ptr: no lock, no atomic shared_ptr. A replaced index stays mapped
+// until the last thread drops its reference, which happens only between
+// requests.
 //
-// Thread-safety: Subscribe() before publishing starts; Publish() and current()
-// may be called from any thread (they serialize on a mutex that the request
-// path never touches).
+// Thread-safety: Publish() and current() may be called from any thread (they
+// serialize on a mutex that the request path never touches).
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
-#include <vector>
 
 #include "core/index_reader.h"
 
@@ -33,10 +28,6 @@ struct IndexSnapshot {
 
 class IndexHolder {
  public:
-  using Subscriber = std::function<void(std::shared_ptr<const IndexSnapshot>)>;
-
-  void Subscribe(Subscriber subscriber);
-
   // REQUIRES: index != nullptr (already verified). Returns the new snapshot.
   std::shared_ptr<const IndexSnapshot> Publish(std::unique_ptr<IndexReader> index, int64_t now_unix);
 
@@ -46,7 +37,6 @@ class IndexHolder {
   mutable std::mutex mu_;
   std::shared_ptr<const IndexSnapshot> current_;
   uint64_t generation_ = 0;
-  std::vector<Subscriber> subscribers_;
 };
 
 }  // namespace banner

@@ -91,7 +91,7 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   MetricsRegistry& metrics = *worker_->shared->metrics;
   if (static_cast<size_t>(metrics.connections_open.load(std::memory_order_relaxed)) >=
-      worker_->shared->limits.max_connections) {
+      worker_->shared->options.max_connections) {
     Refuse(std::move(socket));
   } else {
     std::make_shared<Session>(std::move(socket), worker_)->Start();

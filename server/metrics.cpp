@@ -1,9 +1,8 @@
 #include "server/metrics.h"
 
-#include <charconv>
-#include <cstdio>
-
 #include "core/index_reader.h"
+#include "core/json.h"
+#include "core/money.h"
 #include "server/index_holder.h"
 
 namespace banner {
@@ -15,18 +14,6 @@ size_t StatusSlot(int status) {
     if (kKnownStatuses[i] == status) return i;
   }
   return kKnownStatuses.size();
-}
-
-void AppendUint(std::string* out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, r.ptr);
-}
-
-void AppendInt(std::string* out, int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, r.ptr);
 }
 
 void Header(std::string* out, std::string_view name, std::string_view type, std::string_view help) {
@@ -98,12 +85,7 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
     for (const auto& w : workers_) cumulative += w.latency_buckets[b].load(kRelaxed);
     out->append("banner_http_request_duration_seconds_bucket{le=\"");
     if (b < kLatencyBucketsUs.size()) {
-      const uint64_t us = kLatencyBucketsUs[b];
-      AppendUint(out, us / 1000000);
-      out->push_back('.');
-      char frac[8];
-      std::snprintf(frac, sizeof frac, "%06llu", static_cast<unsigned long long>(us % 1000000));
-      out->append(frac);
+      AppendMicros(out, kLatencyBucketsUs[b]);  // microseconds in seconds, six decimals
     } else {
       out->append("+Inf");
     }
@@ -112,11 +94,9 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
     out->append("\n");
   }
   for (const auto& w : workers_) total_us += w.latency_sum_us.load(kRelaxed);
-  {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(total_us) / 1e6);
-    out->append("banner_http_request_duration_seconds_sum ").append(buf).append("\n");
-  }
+  out->append("banner_http_request_duration_seconds_sum ");
+  AppendMicros(out, total_us);
+  out->append("\n");
   Sample(out, "banner_http_request_duration_seconds_count", cumulative);
 
   uint64_t accepted = 0;

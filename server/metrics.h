@@ -31,14 +31,13 @@ enum class Route : uint8_t {
   kHealthz,
   kMetrics,
   kNotFound,  // unknown path
-  kBadRequest,  // the request could not be parsed at all
+  kBadRequest,  // the request could not be parsed at all; keep last (kRouteCount)
 };
-inline constexpr size_t kRouteCount = 9;
+inline constexpr size_t kRouteCount = static_cast<size_t>(Route::kBadRequest) + 1;
 std::string_view RouteName(Route route);
 
 // The statuses the server can send, in label order; anything else is "other".
-inline constexpr std::array<int, 11> kKnownStatuses = {200, 302, 400, 404, 405, 408,
-                                                       413, 414, 431, 500, 503};
+inline constexpr std::array<int, 8> kKnownStatuses = {200, 302, 400, 404, 405, 413, 431, 500};
 inline constexpr size_t kStatusSlots = kKnownStatuses.size() + 1;
 
 // Latency histogram upper bounds in microseconds (+Inf is implicit).

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <optional>
 #include <random>
@@ -123,7 +124,7 @@ std::unique_ptr<IndexReader> LoadIndex(const std::string& path, bool map_file, S
     bytes.append(chunk, static_cast<size_t>(n));
   }
   ::close(fd);
-  return IndexReader::FromBytes(bytes, error);
+  return IndexReader::FromBytes(std::move(bytes), error);
 }
 
 // Counts down the workers that have switched to a new snapshot.
@@ -136,7 +137,6 @@ struct Ack {
 }  // namespace
 
 struct Server::Impl {
-  ServerOptions options;
   MetricsRegistry metrics;
   Shared shared;
   std::unique_ptr<ImageStore> images;
@@ -148,21 +148,22 @@ struct Server::Impl {
   std::thread control_thread;
   std::unique_ptr<IndexWatcher> watcher;
   std::unique_ptr<asio::signal_set> signals;
-  std::shared_ptr<Ack> pending_ack;  // control thread only, during Publish
   std::atomic<bool> stopping{false};
   bool started = false;
   bool waited = false;
   uint16_t port = 0;
 
-  // Control thread.
+  // Control thread. Only this thread publishes once the workers run, so each
+  // worker receives the snapshots in generation order.
   void DoReload(std::string_view reason, std::function<void(Status)> done) {
+    const ServerOptions& options = shared.options;
+    std::string fields = "reason=";
+    fields.append(reason).append(" path=");
+    AppendQuoted(&fields, options.index_path);
     Status st;
     std::unique_ptr<IndexReader> reader = LoadIndex(options.index_path, options.map_index, &st);
     if (!reader) {
       metrics.reloads_failed.fetch_add(1, std::memory_order_relaxed);
-      std::string fields = "reason=";
-      fields.append(reason).append(" path=");
-      AppendQuoted(&fields, options.index_path);
       fields.append(" error=");
       AppendQuoted(&fields, st.message());
       fields.append(" action=\"keeps serving the previous index\"");
@@ -171,13 +172,18 @@ struct Server::Impl {
       return;
     }
     const std::string campaigns = Campaigns(*reader);
-    pending_ack = std::make_shared<Ack>(workers.size(), std::move(done));
     auto snapshot = holder.Publish(std::move(reader), NowUnix());
-    pending_ack.reset();
+    // Each worker installs the snapshot on its own thread, between two
+    // requests; the last one to do so reports the reload done.
+    auto ack = std::make_shared<Ack>(workers.size(), std::move(done));
+    for (auto& w : workers) {
+      Worker* worker = w.get();
+      asio::post(worker->ioc, [worker, snapshot, ack] {
+        worker->snapshot = snapshot;
+        if (ack->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && ack->done) ack->done(Status::Ok());
+      });
+    }
     metrics.reloads_ok.fetch_add(1, std::memory_order_relaxed);
-    std::string fields = "reason=";
-    fields.append(reason).append(" path=");
-    AppendQuoted(&fields, options.index_path);
     fields.append(" generation=").append(std::to_string(snapshot->generation)).append(" ").append(campaigns);
     LogEvent("info", "reload_ok", fields);
   }
@@ -194,7 +200,7 @@ struct Server::Impl {
         std::vector<Session*> sessions(worker->sessions.begin(), worker->sessions.end());
         for (Session* s : sessions) s->Shutdown();
         if (!worker->sessions.empty()) {
-          worker->shutdown_timer.expires_after(worker->shared->limits.shutdown_timeout);
+          worker->shutdown_timer.expires_after(worker->shared->options.shutdown_timeout);
           worker->shutdown_timer.async_wait([worker](boost::system::error_code ec) {
             if (!ec) worker->ioc.stop();  // in-flight work overran --shutdown-timeout
           });
@@ -233,28 +239,28 @@ Server::~Server() {
 std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* error) {
   auto impl = std::make_unique<Impl>();
   Impl& s = *impl;
-  s.options = options;
-  if (s.options.threads == 0) s.options.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (s.options.quarter < 0 || s.options.quarter > 4) {
+  ServerOptions& opts = s.shared.options;
+  opts = options;
+  if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (opts.quarter < 0 || opts.quarter > 4) {
     *error = Status::Error("--quarter must be 1, 2, 3 or 4");
     return nullptr;
   }
   tcp::endpoint endpoint;
   std::string message;
-  if (!ParseListen(s.options.listen, &endpoint, &message)) {
+  if (!ParseListen(opts.listen, &endpoint, &message)) {
     *error = Status::Error(message);
     return nullptr;
   }
 
   Status st;
-  std::unique_ptr<IndexReader> reader = LoadIndex(s.options.index_path, s.options.map_index, &st);
+  std::unique_ptr<IndexReader> reader = LoadIndex(opts.index_path, opts.map_index, &st);
   if (!reader) {
-    *error = Status::Error("cannot load index " + s.options.index_path + ": " + st.message());
+    *error = Status::Error("cannot load index " + opts.index_path + ": " + st.message());
     return nullptr;
   }
-  if (!s.options.images_dir.empty()) {
-    s.images = ImageStore::Load(s.options.images_dir, s.options.image_cache_bytes,
-                                s.options.image_max_file_bytes, &st);
+  if (!opts.images_dir.empty()) {
+    s.images = ImageStore::Load(opts.images_dir, opts.image_cache_bytes, opts.image_max_file_bytes, &st);
     if (!s.images) {
       *error = Status::Error("cannot load images: " + st.message());
       return nullptr;
@@ -263,38 +269,19 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   RaiseFileLimit();
 
   s.metrics.start_unix = NowUnix();
-  s.shared.limits.header_limit = s.options.header_limit;
-  s.shared.limits.body_limit = s.options.body_limit;
-  s.shared.limits.read_timeout = s.options.read_timeout;
-  s.shared.limits.idle_timeout = s.options.idle_timeout;
-  s.shared.limits.write_timeout = s.options.write_timeout;
-  s.shared.limits.shutdown_timeout = s.options.shutdown_timeout;
-  s.shared.limits.max_connections = s.options.max_connections;
   s.shared.images = s.images.get();
   s.shared.metrics = &s.metrics;
-  s.shared.pinned_quarter = s.options.quarter;
-  s.shared.access_log = s.options.access_log;
 
   std::random_device entropy;
-  for (unsigned i = 0; i < s.options.threads; ++i) {
+  for (unsigned i = 0; i < opts.threads; ++i) {
     const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
     s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed));
   }
 
-  // The first snapshot is installed directly (no thread runs yet); later ones
-  // are posted to each worker's io_context and installed between requests.
+  // The first snapshot is installed directly (no thread runs yet); DoReload
+  // posts later ones to each worker's io_context.
   auto first = s.holder.Publish(std::move(reader), NowUnix());
-  Impl* self = impl.get();
-  for (auto& w : s.workers) {
-    w->snapshot = first;
-    Worker* worker = w.get();
-    s.holder.Subscribe([self, worker](std::shared_ptr<const IndexSnapshot> snapshot) {
-      asio::post(worker->ioc, [worker, snapshot = std::move(snapshot), ack = self->pending_ack] {
-        worker->snapshot = snapshot;
-        if (ack && ack->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && ack->done) ack->done(Status::Ok());
-      });
-    });
-  }
+  for (auto& w : s.workers) w->snapshot = first;
 
   // SO_REUSEPORT would let a second bannerd on the same port silently take
   // half the connections: make sure nobody listens there yet.
@@ -306,14 +293,14 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
     if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) probe.bind(endpoint, ec);
     if (ec) {
-      *error = Status::Error("cannot listen on " + s.options.listen + ": " + ec.message());
+      *error = Status::Error("cannot listen on " + opts.listen + ": " + ec.message());
       return nullptr;
     }
   }
   // Worker 0 binds first (resolving port 0); the others share its port.
   for (auto& w : s.workers) {
     if (s.port != 0) endpoint.port(s.port);
-    w->listener = Listener::Create(w.get(), endpoint, s.options.backlog, &st);
+    w->listener = Listener::Create(w.get(), endpoint, opts.backlog, &st);
     if (!w->listener) {
       *error = st;
       return nullptr;
@@ -327,15 +314,16 @@ uint16_t Server::port() const { return impl_->port; }
 
 void Server::Start() {
   Impl& s = *impl_;
+  const ServerOptions& options = s.shared.options;
   if (s.started) return;
   s.started = true;
   s.control_guard.emplace(s.control.get_executor());
-  if (s.options.handle_signals) {
+  if (options.handle_signals) {
     s.signals = std::make_unique<asio::signal_set>(s.control, SIGINT, SIGTERM, SIGHUP);
     s.WaitForSignal();
   }
-  if (s.options.watch) {
-    s.watcher = std::make_unique<IndexWatcher>(s.control, s.options.index_path,
+  if (options.watch) {
+    s.watcher = std::make_unique<IndexWatcher>(s.control, options.index_path,
                                                [&s] { s.DoReload("inotify", nullptr); });
     Status st = s.watcher->Start();
     if (!st.ok()) {
@@ -362,15 +350,15 @@ void Server::Start() {
 
   const auto snapshot = s.holder.current();
   std::string fields = "listen=";
-  AppendQuoted(&fields, s.options.listen);
+  AppendQuoted(&fields, options.listen);
   fields.append(" port=").append(std::to_string(s.port));
   fields.append(" threads=").append(std::to_string(s.workers.size()));
   fields.append(" index=");
-  AppendQuoted(&fields, s.options.index_path);
+  AppendQuoted(&fields, options.index_path);
   fields.append(" generation=").append(std::to_string(snapshot->generation));
   fields.append(" ").append(Campaigns(*snapshot->index));
   fields.append(" images=").append(std::to_string(s.images ? s.images->count() : 0));
-  fields.append(" quarter=").append(s.options.quarter == 0 ? "clock" : std::to_string(s.options.quarter));
+  fields.append(" quarter=").append(options.quarter == 0 ? "clock" : std::to_string(options.quarter));
   LogEvent("info", "start", fields);
 }
 

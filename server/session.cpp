@@ -1,6 +1,5 @@
 #include "server/session.h"
 
-#include <algorithm>
 #include <array>
 #include <string>
 
@@ -28,6 +27,8 @@ constexpr size_t kReadChunk = 8 * 1024;
 constexpr size_t kArenaBytes = 4 * 1024;
 // header_bytes_ once the header is complete.
 constexpr size_t kHeaderDone = static_cast<size_t>(-1);
+// How long a closing connection drains what the client still sends.
+constexpr std::chrono::milliseconds kLingerTimeout{2'000};
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
@@ -38,7 +39,7 @@ bool IsHttpParseError(const beast::error_code& ec) {
 Session::Session(asio::ip::tcp::socket&& socket, Worker* worker)
     : stream_(std::move(socket)),
       // Room for one whole request (head + body) plus a read chunk of the next.
-      buffer_(worker->shared->limits.header_limit + worker->shared->limits.body_limit + kReadChunk),
+      buffer_(worker->shared->options.header_limit + worker->shared->options.body_limit + kReadChunk),
       arena_(kArenaBytes),
       worker_(worker) {
   worker_->sessions.insert(this);
@@ -71,15 +72,15 @@ void Session::Shutdown() {
 
 void Session::DoReadIdle() {
   state_ = State::kIdle;
-  const Limits& limits = worker_->shared->limits;
+  const ServerOptions& options = worker_->shared->options;
   parser_.reset();
   arena_.Reset();
   parser_.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(&arena_)));
-  parser_->header_limit(static_cast<std::uint32_t>(limits.header_limit));
-  parser_->body_limit(limits.body_limit);
+  parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser_->body_limit(options.body_limit);
   if (buffer_.size() > 0) return DoRead();  // a pipelined request is waiting
   if (stopping_) return DoClose();
-  stream_.expires_after(limits.idle_timeout);
+  stream_.expires_after(options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnReadIdle, shared_from_this()));
 }
@@ -95,7 +96,7 @@ void Session::DoRead() {
   state_ = State::kReading;
   started_ = std::chrono::steady_clock::now();
   header_bytes_ = 0;
-  stream_.expires_after(worker_->shared->limits.read_timeout);
+  stream_.expires_after(worker_->shared->options.read_timeout);
   DoReadSome();
 }
 
@@ -118,7 +119,7 @@ void Session::OnReadSome(beast::error_code ec, size_t bytes) {
     // Beast applies its header limit to each chunk it parses, not to the
     // whole header: count the total here.
     header_bytes_ += bytes;
-    if (header_bytes_ > worker_->shared->limits.header_limit) return RespondError(431);
+    if (header_bytes_ > worker_->shared->options.header_limit) return RespondError(431);
     if (parser_->is_header_done()) header_bytes_ = kHeaderDone;
   }
   if (parser_->is_done()) return Respond();
@@ -147,7 +148,7 @@ void Session::RespondError(int status) {
 
 void Session::DoWrite() {
   state_ = State::kWriting;
-  stream_.expires_after(worker_->shared->limits.write_timeout);
+  stream_.expires_after(worker_->shared->options.write_timeout);
   const std::string_view payload = reply_.payload();
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(reply_.head),
                                                      asio::buffer(payload.data(), payload.size())};
@@ -159,7 +160,7 @@ void Session::OnWrite(beast::error_code ec, size_t bytes) {
   worker_->metrics->Record(
       reply_.route, reply_.status,
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
-  if (worker_->shared->access_log) AccessLog(bytes);
+  if (worker_->shared->options.access_log) AccessLog(bytes);
   if (ec) return DoClose();
   if (!reply_.keep_alive || stopping_) return DoLingeringClose();
   DoReadIdle();
@@ -183,9 +184,7 @@ void Session::DoLingeringClose() {
   if (ec) return;
   buffer_.clear();
   // While the server stops, linger only briefly: exiting matters more.
-  const auto linger = stopping_ ? std::min(worker_->shared->limits.linger_timeout, std::chrono::milliseconds(200))
-                                : worker_->shared->limits.linger_timeout;
-  stream_.expires_after(linger);
+  stream_.expires_after(stopping_ ? std::chrono::milliseconds(200) : kLingerTimeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }

@@ -8,7 +8,6 @@
 // Included only by the networking .cpp files (it pulls in Asio).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "server/index_holder.h"
 #include "server/metrics.h"
 #include "server/rng.h"
+#include "server/server.h"
 
 namespace banner {
 
@@ -28,24 +28,11 @@ class Session;
 class Listener;
 class ImageStore;
 
-struct Limits {
-  size_t header_limit = 8 * 1024;
-  size_t body_limit = 64 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};
-  std::chrono::milliseconds idle_timeout{60'000};
-  std::chrono::milliseconds write_timeout{30'000};
-  std::chrono::milliseconds linger_timeout{2'000};
-  std::chrono::milliseconds shutdown_timeout{10'000};
-  size_t max_connections = 10'000;
-};
-
 // Read-only (or atomic) state common to all workers.
 struct Shared {
-  Limits limits;
+  ServerOptions options;  // as normalised by Server::Create
   const ImageStore* images = nullptr;
   MetricsRegistry* metrics = nullptr;
-  int pinned_quarter = 0;  // 0: from the UTC clock
-  bool access_log = false;
 };
 
 class Worker {
@@ -71,7 +58,7 @@ class Worker {
       date_len_ = FormatHttpDate(secs, date_, sizeof date_);
     }
     ctx.snapshot = snapshot.get();
-    ctx.quarter = shared->pinned_quarter != 0 ? shared->pinned_quarter : QuarterOf(secs);
+    ctx.quarter = shared->options.quarter != 0 ? shared->options.quarter : QuarterOf(secs);
     ctx.rng = &rng;
     ctx.images = shared->images;
     ctx.metrics = shared->metrics;
