@@ -78,13 +78,13 @@ if [ -z "$bin_dir" ] || [ ! -x /usr/bin/time ] || [ ${#extra[@]} -gt 1 ]; then
   "$repo/tools/install-deps.sh" "${extra[@]}"
 fi
 if [ -n "$bin_dir" ]; then
-  find_bin() { for p in "$bin_dir/$1" "$bin_dir/tools/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; die "no $1 in $bin_dir"; }
+  find_bin() { for p in "$bin_dir/$1" "$bin_dir/bin/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; die "no $1 in $bin_dir"; }
   BANNERC="$(find_bin bannerc)" BANNERGEN="$(find_bin bannergen)"
 else
   log "building bannerc, bannergen (Release) in $build_dir"
   cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build_dir" -j2 --target bannerc bannergen >/dev/null
-  BANNERC="$build_dir/tools/bannerc" BANNERGEN="$build_dir/tools/bannergen"
+  BANNERC="$build_dir/bin/bannerc" BANNERGEN="$build_dir/bin/bannergen"
 fi
 
 mkdir -p "$out" "$cache"

@@ -82,13 +82,13 @@ fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 if [ -n "$bin_dir" ]; then
-  find_bin() { for p in "$bin_dir/$1" "$bin_dir/tools/$1" "$bin_dir/server/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; die "no $1 in $bin_dir"; }
+  find_bin() { for p in "$bin_dir/$1" "$bin_dir/bin/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; die "no $1 in $bin_dir"; }
   BANNERC="$(find_bin bannerc)" BANNERD="$(find_bin bannerd)" BANNERGEN="$(find_bin bannergen 2>/dev/null || true)"
 else
   log "building bannerc, bannergen, bannerd (Release) in $build_dir"
   cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build_dir" -j2 --target bannerc bannergen bannerd >/dev/null
-  BANNERC="$build_dir/tools/bannerc" BANNERD="$build_dir/server/bannerd" BANNERGEN="$build_dir/tools/bannergen"
+  BANNERC="$build_dir/bin/bannerc" BANNERD="$build_dir/bin/bannerd" BANNERGEN="$build_dir/bin/bannergen"
 fi
 
 mkdir -p "$out"

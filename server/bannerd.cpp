@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "server/log.h"
-#include "server/server.h"
+#include "log.h"
+#include "server.h"
 
 namespace {
 

@@ -1,14 +1,14 @@
-#include "server/handler.h"
+#include "handler.h"
 
 #include <charconv>
 #include <ctime>
 
-#include "core/index_format.h"
-#include "core/index_reader.h"
-#include "core/json.h"
-#include "server/images.h"
-#include "server/index_holder.h"
-#include "server/rng.h"
+#include "index_format.h"
+#include "index_reader.h"
+#include "json.h"
+#include "images.h"
+#include "index_holder.h"
+#include "rng.h"
 
 namespace banner {
 

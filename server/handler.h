@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/metrics.h"
+#include "metrics.h"
 
 namespace banner {
 

@@ -1,13 +1,13 @@
-#include "server/images.h"
+#include "images.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
 
-#include "core/json.h"
-#include "server/handler.h"
-#include "server/log.h"
+#include "json.h"
+#include "handler.h"
+#include "log.h"
 
 namespace banner {
 

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/status.h"
+#include "status.h"
 
 namespace banner {
 

@@ -1,4 +1,4 @@
-#include "server/index_holder.h"
+#include "index_holder.h"
 
 #include <cassert>
 #include <utility>

@@ -16,7 +16,7 @@
 #include <memory>
 #include <mutex>
 
-#include "core/index_reader.h"
+#include "index_reader.h"
 
 namespace banner {
 

@@ -1,4 +1,4 @@
-#include "server/index_watcher.h"
+#include "index_watcher.h"
 
 #include <sys/inotify.h>
 #include <unistd.h>

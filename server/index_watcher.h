@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/status.h"
+#include "status.h"
 
 namespace boost::asio {
 class io_context;

@@ -1,4 +1,4 @@
-#include "server/listener.h"
+#include "listener.h"
 
 #include <sys/socket.h>
 
@@ -7,9 +7,9 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
-#include "server/log.h"
-#include "server/session.h"
-#include "server/worker.h"
+#include "log.h"
+#include "session.h"
+#include "worker.h"
 
 namespace banner {
 

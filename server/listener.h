@@ -16,7 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
-#include "core/status.h"
+#include "status.h"
 
 namespace banner {
 

@@ -1,9 +1,9 @@
-#include "server/metrics.h"
+#include "metrics.h"
 
-#include "core/index_reader.h"
-#include "core/json.h"
-#include "core/money.h"
-#include "server/index_holder.h"
+#include "index_reader.h"
+#include "json.h"
+#include "money.h"
+#include "index_holder.h"
 
 namespace banner {
 

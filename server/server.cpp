@@ -1,4 +1,4 @@
-#include "server/server.h"
+#include "server.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,15 +23,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "core/index_reader.h"
-#include "server/images.h"
-#include "server/index_holder.h"
-#include "server/index_watcher.h"
-#include "server/listener.h"
-#include "server/log.h"
-#include "server/metrics.h"
-#include "server/session.h"
-#include "server/worker.h"
+#include "index_reader.h"
+#include "images.h"
+#include "index_holder.h"
+#include "index_watcher.h"
+#include "listener.h"
+#include "log.h"
+#include "metrics.h"
+#include "session.h"
+#include "worker.h"
 
 namespace banner {
 

@@ -1,4 +1,4 @@
-#include "server/session.h"
+#include "session.h"
 
 #include <array>
 #include <string>
@@ -10,8 +10,8 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "server/log.h"
-#include "server/worker.h"
+#include "log.h"
+#include "worker.h"
 
 namespace banner {
 

@@ -26,8 +26,8 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "server/arena.h"
-#include "server/handler.h"
+#include "arena.h"
+#include "handler.h"
 
 namespace banner {
 

@@ -16,11 +16,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "server/handler.h"
-#include "server/index_holder.h"
-#include "server/metrics.h"
-#include "server/rng.h"
-#include "server/server.h"
+#include "handler.h"
+#include "index_holder.h"
+#include "metrics.h"
+#include "rng.h"
+#include "server.h"
 
 namespace banner {
 

@@ -9,7 +9,7 @@ tools/install-deps.sh
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja >/dev/null
 cmake --build "$build" -j2 --target bannerc bannerd
-"$build/tools/bannerc" build data/sample/csv -o "$build/sample.idx" --rejects "$build/sample-rejects.csv"
+"$build/bin/bannerc" build data/sample/csv -o "$build/sample.idx" --rejects "$build/sample-rejects.csv"
 listen=127.0.0.1:8080
 for ((i = 1; i <= $#; i++)); do
   [ "${!i}" = --listen ] && { j=$((i + 1)); listen=${!j}; }
@@ -19,4 +19,4 @@ images=()
 echo
 echo "Serving the sample: open http://$listen/ (it lists the current quarter's campaigns)."
 echo "Rebuild the index into $build/sample.idx at any time: bannerd picks it up without dropping a request."
-exec "$build/server/bannerd" --index "$build/sample.idx" "${images[@]}" "$@"  # listens on 127.0.0.1:8080 unless told
+exec "$build/bin/bannerd" --index "$build/sample.idx" "${images[@]}" "$@"  # listens on 127.0.0.1:8080 unless told

@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "core/atomic_file.h"
-#include "core/index_writer.h"
+#include "atomic_file.h"
+#include "index_writer.h"
 
 namespace banner::test {
 

@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "core/compiler.h"
-#include "core/index_writer.h"
+#include "compiler.h"
+#include "index_writer.h"
 #include "fuzz_check.h"
 
 namespace {

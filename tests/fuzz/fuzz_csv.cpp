@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/money.h"
+#include "csv_reader.h"
+#include "money.h"
 #include "fuzz_check.h"
 
 namespace {

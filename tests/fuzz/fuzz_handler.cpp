@@ -28,12 +28,12 @@
 #include <string_view>
 #include <vector>
 
-#include "core/index_writer.h"
-#include "server/handler.h"
-#include "server/images.h"
-#include "server/index_holder.h"
-#include "server/metrics.h"
-#include "server/rng.h"
+#include "index_writer.h"
+#include "handler.h"
+#include "images.h"
+#include "index_holder.h"
+#include "metrics.h"
+#include "rng.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -18,10 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/coding.h"
-#include "core/index_format.h"
-#include "core/index_reader.h"
-#include "core/index_writer.h"
+#include "coding.h"
+#include "index_format.h"
+#include "index_reader.h"
+#include "index_writer.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -16,7 +16,7 @@
 
 #include <doctest/doctest.h>
 
-#include "core/atomic_file.h"
+#include "atomic_file.h"
 #include "support.h"
 
 namespace banner::reliability {

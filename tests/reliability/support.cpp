@@ -17,7 +17,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/atomic_file.h"
+#include "atomic_file.h"
 
 extern char** environ;
 

@@ -5,11 +5,11 @@
 
 #include <doctest/doctest.h>
 
-#include "core/index_reader.h"
-#include "server/handler.h"
-#include "server/images.h"
-#include "server/index_holder.h"
-#include "server/rng.h"
+#include "index_reader.h"
+#include "handler.h"
+#include "images.h"
+#include "index_holder.h"
+#include "rng.h"
 #include "test_util.h"
 
 namespace banner {

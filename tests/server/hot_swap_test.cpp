@@ -10,7 +10,7 @@
 
 #include <doctest/doctest.h>
 
-#include "core/atomic_file.h"
+#include "atomic_file.h"
 #include "test_util.h"
 
 namespace banner {

@@ -13,7 +13,7 @@
 #include <doctest/doctest.h>
 
 #include "common/files.h"
-#include "core/atomic_file.h"
+#include "atomic_file.h"
 #include "test_util.h"
 
 extern char** environ;

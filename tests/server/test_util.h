@@ -17,7 +17,7 @@
 #include "common/index_fixture.h"
 #include "common/response_values.h"
 #include "common/temp_dir.h"
-#include "server/server.h"
+#include "server.h"
 
 namespace banner::test {
 

@@ -1,0 +1,69 @@
+// Compile: from a folder of CSVs to every campaign's ranked list, per quarter.
+//
+// Files are mapped and hashed, byte-identical duplicates skipped, bodies
+// split into chunks that all cores parse in parallel, and the parsed chunks
+// merged strictly in input order (quarter, then clicks, conversions,
+// impressions, each in path order), so the result never depends on thread
+// timing. A quarter's tables are freed as soon as its lists are ranked:
+// memory follows the distinct ids of one quarter, not the input size.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index_reader.h"
+#include "quarter_tables.h"
+#include "status.h"
+
+namespace banner {
+
+enum class RejectKind { kBad, kConflict, kOrphan };
+std::string_view RejectKindName(RejectKind kind);
+
+struct RejectedRow {
+  const std::string& file;  // relative path
+  uint64_t line;
+  RejectKind kind;
+  const std::string& reason;
+  std::string_view text;  // the original line
+};
+
+struct CompileOptions {
+  std::string input_dir;
+  uint64_t seed = 1;
+  // false: an unparseable row fails the compile. true: it is only rejected.
+  bool reject_bad_rows = false;
+  unsigned threads = 0;  // 0: one per core
+  size_t chunk_bytes = 4 << 20;
+  // Called for every rejected row, in input order, from one thread at a time.
+  std::function<void(const RejectedRow&)> on_reject;
+  // Called from worker threads as bytes are parsed: (parsed, total).
+  std::function<void(uint64_t, uint64_t)> on_progress;
+};
+
+struct FileReport {
+  InputRecord record;  // path relative to the input directory, with row counts
+  uint64_t bad_rows = 0, conflicts = 0, orphans = 0;
+  std::string duplicate_of;  // for a skipped duplicate file: the file it repeats
+};
+
+struct CompileResult {
+  std::vector<FileReport> files;
+  std::array<std::vector<CampaignResult>, kQuarters> lists;
+  uint64_t input_bytes = 0;
+  uint64_t bad_rows = 0, conflicts = 0, orphans = 0;
+  std::vector<std::string> bad_row_examples;  // "file:line: reason", the first few
+  std::vector<std::string> reject_examples;   // conflicts and orphans, the first few
+  size_t peak_table_bytes = 0;
+};
+
+// Errors: unreadable input, bad file names, bad headers, and (unless
+// reject_bad_rows) unparseable rows. *result is filled as far as possible
+// either way, so the caller can report the counts.
+Status Compile(const CompileOptions& options, CompileResult* result);
+
+}  // namespace banner

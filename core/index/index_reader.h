@@ -1,0 +1,107 @@
+// IndexReader: a read-only view of an index file (format: index_format.md).
+//
+// Open() maps the file, FromBytes() takes an in-memory image; both verify it
+// before any object exists: size, magic, version, header size, declared file
+// size, the xxHash checksum of the whole body, and then every count and range,
+// so that no accessor can read outside the image whatever bytes it holds. A
+// truncated or corrupt image is refused with a message naming the problem.
+//
+// Thread-safety: immutable once created; share it freely across threads. The
+// mapping or bytes live as long as the IndexReader (hold it by shared_ptr to
+// keep a replaced index alive while requests still use it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index_format.h"
+#include "mapped_file.h"
+#include "money.h"
+#include "status.h"
+
+namespace banner {
+
+struct BannerStats {
+  uint64_t banner_id = 0;
+  uint64_t clicks = 0;
+  Micros revenue = 0;
+};
+
+// One campaign's list for one quarter. Points into the mapping: valid while
+// the IndexReader that produced it is alive.
+class CampaignList {
+ public:
+  uint64_t campaign_id() const { return campaign_id_; }
+  uint32_t x() const { return x_; }
+  Rule rule() const { return rule_; }
+  size_t size() const { return size_; }
+  // REQUIRES: i < size(). Banners are in rank order.
+  BannerStats banner(size_t i) const;
+  uint64_t banner_id(size_t i) const;
+
+ private:
+  friend class IndexReader;
+  uint64_t campaign_id_ = 0;
+  uint32_t x_ = 0;
+  Rule rule_ = Rule::kTopByClicks;
+  size_t size_ = 0;
+  const char* banners_ = nullptr;
+};
+
+// Provenance of one input file, with its row counts from the build.
+struct InputRecord {
+  std::string path;
+  uint64_t hash = 0;
+  FileKind kind = FileKind::kImpressions;
+  int quarter = 0;
+  bool duplicate_file = false;  // identical bytes to another input: skipped
+  uint64_t rows_read = 0, rows_kept = 0, rows_duplicate = 0, rows_rejected = 0;
+};
+
+class IndexReader {
+ public:
+  // Maps and verifies `path`. On error returns nullptr and sets *error.
+  static std::unique_ptr<IndexReader> Open(const std::string& path, Status* error);
+  // Verifies an in-memory image (the same checks). The string_view overload
+  // copies the bytes (tests, fuzzers); the string&& one takes them over
+  // without a copy (bannerd's private copy of the file).
+  static std::unique_ptr<IndexReader> FromBytes(std::string_view bytes, Status* error);
+  static std::unique_ptr<IndexReader> FromBytes(std::string&& bytes, Status* error);
+
+  ~IndexReader();
+  IndexReader(const IndexReader&) = delete;
+  IndexReader& operator=(const IndexReader&) = delete;
+
+  uint32_t format_version() const;
+  uint64_t checksum() const;
+  uint64_t seed() const;
+  size_t file_size() const { return size_; }
+
+  // quarter in 1..4. Campaigns of a quarter are sorted by campaign_id.
+  size_t campaign_count(int quarter) const;
+  CampaignList campaign_at(int quarter, size_t i) const;
+  // Binary search; returns false when the campaign has no list that quarter.
+  bool Find(int quarter, uint64_t campaign_id, CampaignList* out) const;
+
+  const std::vector<InputRecord>& inputs() const { return inputs_; }
+
+ private:
+  IndexReader() = default;
+  Status Verify();
+
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+  std::unique_ptr<MappedFile> file_;  // Open(): the mapping, or null
+  std::string owned_;                 // FromBytes(): the bytes, or empty
+  uint32_t quarter_first_[kQuarters] = {};
+  uint32_t quarter_count_[kQuarters] = {};
+  const char* campaigns_ = nullptr;
+  const char* banners_ = nullptr;
+  std::vector<InputRecord> inputs_;
+};
+
+}  // namespace banner

@@ -1,0 +1,59 @@
+// bannergen: writes deterministic synthetic CSV input for bannerc.
+// The generation itself lives in tools/synthetic_data.*.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "synthetic_data.h"
+
+int main(int argc, char** argv) {
+  banner::synthetic::Options options;
+  CLI::App app{
+      "Writes deterministic synthetic banner data (SPEC section 2 layout):\n"
+      "  DIR/csv/{q}/impressions_{q}[suffix].csv  banner_id,campaign_id\n"
+      "  DIR/csv/{q}/clicks_{q}[suffix].csv       click_id,banner_id,campaign_id\n"
+      "  DIR/csv/{q}/conversions_{q}[suffix].csv  conversion_id,click_id,revenue\n"
+      "  DIR/manifest.tsv  quarter<TAB>campaign_id<TAB>planned_x<TAB>case, no header:\n"
+      "                    the X (distinct converted banners) each campaign was built to have.\n"
+      "Suffixes: _b2.._bN (batches), _late (rows that must follow others in path order:\n"
+      "conflicts, duplicates), _late_copy (a byte-identical duplicate file).\n"
+      "Every quarter has edge-case campaigns (X = 0,1,3,4,5,9,10,11,12; ties; random fill;\n"
+      "small banner sets; duplicate, conflicting and orphan rows; ids up to 2^63-1) and\n"
+      "bulk campaigns with random X. Same arguments => byte-identical output.\n"
+      "DIR/csv and DIR/manifest.tsv are replaced; nothing else in DIR is touched."};
+  app.add_option("--out", options.out_dir, "Output directory DIR")->required();
+  app.add_option("--seed", options.seed, "Seed of the pseudo-random generator")
+      ->capture_default_str();
+  app.add_option("--campaigns", options.campaigns,
+                 "Bulk campaigns per quarter, besides the edge cases (default: 2 per MB of "
+                 "--size-mb, at least 8)");
+  app.add_option("--size-mb", options.size_mb,
+                 "Approximate total CSV size in MB (10^6 bytes), all quarters together, as "
+                 "written without --quirks (quirks add bytes, never rows)")
+      ->capture_default_str();
+  app.add_option("--batches", options.batches,
+                 "Files per table and quarter over which bulk rows are spread")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, banner::synthetic::kMaxBatches));
+  app.add_flag("--quirks", options.quirks,
+               "Spreadsheet quirks in some files: UTF-8 BOM, CRLF, quoted fields, reordered "
+               "columns, an extra ignored column, no final newline (same logical rows)");
+  app.add_option("--bad-rows", options.bad_rows,
+                 "Inject this many unparseable rows (wrong column count, empty, non-numeric or "
+                 "too large id, negative or nan revenue), to test bannerc's rejects path")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const banner::synthetic::Summary summary = banner::synthetic::Generate(options);
+    std::printf("bannergen: %llu files, %llu bytes of CSV, %llu campaign lines in %s\n",
+                static_cast<unsigned long long>(summary.files),
+                static_cast<unsigned long long>(summary.csv_bytes),
+                static_cast<unsigned long long>(summary.campaigns),
+                (options.out_dir / "manifest.tsv").c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "bannergen: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
