@@ -15,6 +15,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "flat_hash_map.h"
 #include "money.h"
 
 namespace banner {
