@@ -3,6 +3,7 @@
 #include <charconv>
 #include <ctime>
 
+#include "id.h"
 #include "index_format.h"
 #include "index_reader.h"
 #include "json.h"
@@ -245,20 +246,6 @@ bool QueryParam(std::string_view query, std::string_view key, std::string_view* 
 }
 
 }  // namespace
-
-bool ParseId(std::string_view text, uint64_t* id) {
-  if (text.empty()) return false;
-  constexpr uint64_t kMax = 9223372036854775807ull;  // 2^63 - 1
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (kMax - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *id = v;
-  return true;
-}
 
 bool FindIdCookie(const std::string_view* headers, size_t count, std::string_view name, uint64_t* value) {
   auto trim = [](std::string_view s) {

@@ -82,9 +82,6 @@ void RenderError(int status, const Context& context, Reply* reply);
 
 // --- Helpers, shared with images.cpp and exposed for tests. ---
 
-// Decimal id in [0, 2^63-1]: digits only, no sign, no spaces, not empty.
-bool ParseId(std::string_view text, uint64_t* id);
-
 // Finds the cookie named `name` in the Cookie header values; its value must
 // parse with ParseId. Returns false for a missing or malformed cookie.
 bool FindIdCookie(const std::string_view* headers, size_t count, std::string_view name,

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "index_reader.h"
+#include "index_format.h"
 #include "quarter_tables.h"
 #include "status.h"
 

@@ -15,6 +15,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "flat_hash_map.h"
+#include "id.h"
 #include "money.h"
 
 namespace banner {
@@ -22,8 +24,6 @@ namespace {
 
 using Trim = io::trim_chars<' ', '\t'>;
 using Quote = io::double_quote_escape<',', '"'>;
-
-constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
 
 // Column names per kind, in the order the parsed fields are stored.
 constexpr const char* kImpressionColumns[] = {"banner_id", "campaign_id"};
@@ -44,23 +44,6 @@ std::string JoinColumns(const std::vector<std::string>& names) {
   std::string s;
   for (const auto& c : names) s += (s.empty() ? "" : ",") + c;
   return s;
-}
-
-// Parses a non-negative id no greater than 2^63-1. Returns a reason or null.
-// Up to 19 digits cannot overflow 64 bits, so the range is checked once.
-const char* ParseId(const char* s, uint64_t* out) {
-  if (*s == '\0') return "is empty";
-  while (*s == '0' && s[1] != '\0') ++s;
-  const char* const first = s;
-  uint64_t v = 0;
-  for (; static_cast<unsigned char>(*s - '0') <= 9; ++s) {
-    if (s - first == 19) return "is out of range (greater than 2^63-1)";
-    v = v * 10 + static_cast<uint64_t>(*s - '0');
-  }
-  if (*s != '\0') return "is not a non-negative integer";
-  if (v > kMaxId) return "is out of range (greater than 2^63-1)";
-  *out = v;
-  return nullptr;
 }
 
 struct Unit {};
@@ -193,8 +176,7 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
     const char* error = nullptr;
     size_t bad_column = 0;
     for (size_t c = 0; c < id_columns && !error; ++c) {
-      error = ParseId(field[c], &value[c]);
-      bad_column = c;
+      if (!ParseId(field[c], &value[c], &error)) bad_column = c;
     }
     if (!error && has_revenue) {
       error = ParseRevenue(field[2], &value[2]);

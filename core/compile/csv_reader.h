@@ -19,35 +19,11 @@
 #include <string_view>
 #include <vector>
 
-#include "flat_hash_map.h"
 #include "index_format.h"
+#include "rows.h"
 #include "status.h"
 
 namespace banner {
-
-// An impression row, and the key of a campaign's banner everywhere after.
-struct CampaignBanner {
-  uint64_t campaign_id;
-  uint64_t banner_id;
-  bool operator==(const CampaignBanner&) const = default;
-};
-struct CampaignBannerTraits {
-  static CampaignBanner Empty() { return {~uint64_t{0}, ~uint64_t{0}}; }
-  static uint64_t Hash(const CampaignBanner& p) {
-    return MixBits(p.campaign_id * 0x9e3779b97f4a7c15ull ^ p.banner_id);
-  }
-};
-struct ClickRow {
-  uint64_t click_id, banner_id, campaign_id, line;
-};
-struct ConversionRow {
-  uint64_t conversion_id, click_id, revenue_micros, line;
-};
-struct BadRow {
-  uint64_t line;
-  std::string reason;
-  std::string text;  // the original line
-};
 
 struct CsvChunk {
   std::string_view bytes;  // whole lines

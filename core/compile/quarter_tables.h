@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "csv_reader.h"
 #include "flat_hash_map.h"
 #include "ranking.h"
+#include "rows.h"
 
 namespace banner {
 

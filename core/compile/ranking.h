@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "index_reader.h"
+#include "index_format.h"
 
 namespace banner {
 

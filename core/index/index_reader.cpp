@@ -1,21 +1,16 @@
 #include "index_reader.h"
 
-#include "coding.h"
+#include "mapped_file.h"
 
 namespace banner {
 
 BannerStats CampaignList::banner(size_t i) const {
-  const char* p = banners_ + i * kBannerRecordSize;
   BannerStats b;
-  b.banner_id = DecodeFixed64(p);
-  b.clicks = DecodeFixed64(p + 8);
-  b.revenue = (Micros{DecodeFixed64(p + 24)} << 64) | DecodeFixed64(p + 16);
+  b.DecodeFrom(banners_ + i * BannerStats::kEncodedSize);
   return b;
 }
 
-uint64_t CampaignList::banner_id(size_t i) const {
-  return DecodeFixed64(banners_ + i * kBannerRecordSize);
-}
+uint64_t CampaignList::banner_id(size_t i) const { return banner(i).banner_id; }
 
 IndexReader::~IndexReader() = default;
 
@@ -54,129 +49,104 @@ std::unique_ptr<IndexReader> IndexReader::FromBytes(std::string&& bytes, Status*
 // Cheap checks first (size, magic, version), then the checksum over the whole
 // body, then every count and range the accessors rely on.
 Status IndexReader::Verify() {
-  if (size_ < kHeaderSize) {
+  if (size_ < IndexHeader::kEncodedSize) {
     return Status::Error("not an index: file is " + std::to_string(size_) + " bytes, shorter than the " +
-                         std::to_string(kHeaderSize) + "-byte header (truncated?)");
+                         std::to_string(IndexHeader::kEncodedSize) + "-byte header (truncated?)");
   }
-  if (DecodeFixed64(data_ + kMagicOffset) != kIndexMagic) {
+  header_.DecodeFrom(data_);
+  if (header_.magic != kIndexMagic) {
     return Status::Error("bad magic number: not a banner index file");
   }
-  const uint32_t version = DecodeFixed32(data_ + kVersionOffset);
-  if (version != kIndexFormatVersion) {
-    return Status::Error("unsupported format version " + std::to_string(version) +
+  if (header_.format_version != kIndexFormatVersion) {
+    return Status::Error("unsupported format version " + std::to_string(header_.format_version) +
                          " (this build reads version " + std::to_string(kIndexFormatVersion) +
                          "); rebuild the index with this bannerc");
   }
-  if (DecodeFixed32(data_ + kHeaderSizeOffset) != kHeaderSize) {
+  if (header_.header_size != IndexHeader::kEncodedSize) {
     return Status::Error("corrupt header: bad header size");
   }
-  const uint64_t declared = DecodeFixed64(data_ + kFileSizeOffset);
-  if (declared != size_) {
-    return Status::Error("truncated or extended: header says " + std::to_string(declared) +
+  if (header_.file_size != size_) {
+    return Status::Error("truncated or extended: header says " + std::to_string(header_.file_size) +
                          " bytes, file has " + std::to_string(size_));
   }
-  if (IndexChecksum({data_, size_}) != DecodeFixed64(data_ + kChecksumOffset)) {
+  if (IndexChecksum({data_, size_}) != header_.checksum) {
     return Status::Error("checksum mismatch: the file is corrupt");
   }
 
-  const uint64_t campaigns = DecodeFixed32(data_ + kCampaignCountOffset);
-  const uint64_t banners = DecodeFixed32(data_ + kBannerCountOffset);
-  const uint64_t inputs = DecodeFixed32(data_ + kInputCountOffset);
-  const uint64_t fixed_end =
-      kHeaderSize + kQuarterTableSize + campaigns * kCampaignRecordSize + banners * kBannerRecordSize;
+  const uint64_t campaigns = header_.campaign_count;
+  const uint64_t banners = header_.banner_count;
+  const uint64_t fixed_end = kCampaignRecordsOffset + campaigns * CampaignRecord::kEncodedSize +
+                             banners * BannerStats::kEncodedSize;
   if (fixed_end > size_) return Status::Error("corrupt: counts exceed the file size");
 
   uint64_t expected_first = 0;
   for (int q = 0; q < kQuarters; ++q) {
-    const char* p = data_ + kHeaderSize + q * 8;
-    quarter_first_[q] = DecodeFixed32(p);
-    quarter_count_[q] = DecodeFixed32(p + 4);
-    if (quarter_first_[q] != expected_first) return Status::Error("corrupt quarter table");
-    expected_first += quarter_count_[q];
+    quarters_[q].DecodeFrom(data_ + IndexHeader::kEncodedSize + q * QuarterEntry::kEncodedSize);
+    if (quarters_[q].first_campaign != expected_first) return Status::Error("corrupt quarter table");
+    expected_first += quarters_[q].campaign_count;
   }
   if (expected_first != campaigns) return Status::Error("corrupt quarter table");
 
-  campaigns_ = data_ + kHeaderSize + kQuarterTableSize;
-  banners_ = campaigns_ + campaigns * kCampaignRecordSize;
-  for (int q = 0; q < kQuarters; ++q) {
-    for (uint32_t i = 0; i < quarter_count_[q]; ++i) {
-      const char* c = campaigns_ + (quarter_first_[q] + i) * kCampaignRecordSize;
-      const uint64_t first = DecodeFixed32(c + 12);
-      const uint64_t count = DecodeFixed16(c + 16);
-      if (count == 0 || count > kMaxListLength || first + count > banners ||
-          !IsValidRule(static_cast<uint8_t>(c[18]))) {
+  campaigns_ = data_ + kCampaignRecordsOffset;
+  banners_ = campaigns_ + campaigns * CampaignRecord::kEncodedSize;
+  for (const QuarterEntry& quarter : quarters_) {
+    uint64_t previous_id = 0;
+    for (uint32_t i = 0; i < quarter.campaign_count; ++i) {
+      CampaignRecord c;
+      c.DecodeFrom(campaigns_ + (size_t{quarter.first_campaign} + i) * CampaignRecord::kEncodedSize);
+      if (c.banner_count == 0 || c.banner_count > kMaxListLength ||
+          uint64_t{c.first_banner} + c.banner_count > banners ||
+          !IsValidRule(static_cast<uint8_t>(c.rule))) {
         return Status::Error("corrupt campaign record");
       }
-      if (i > 0 && DecodeFixed64(c) <= DecodeFixed64(c - kCampaignRecordSize)) {
+      if (i > 0 && c.campaign_id <= previous_id) {
         return Status::Error("corrupt: campaigns out of order");
       }
+      previous_id = c.campaign_id;
     }
   }
 
-  const char* p = data_ + fixed_end;
-  const char* end = data_ + size_;
+  std::string_view rest(data_ + fixed_end, size_ - fixed_end);
   inputs_.clear();
-  for (uint64_t i = 0; i < inputs; ++i) {
-    if (static_cast<size_t>(end - p) < kInputRecordFixedSize) {
-      return Status::Error("corrupt input records");
-    }
+  for (uint32_t i = 0; i < header_.input_count; ++i) {
     InputRecord in;
-    const uint32_t path_len = DecodeFixed32(p);
-    in.hash = DecodeFixed64(p + 4);
-    const auto kind = static_cast<uint8_t>(p[12]);
-    in.quarter = static_cast<uint8_t>(p[13]);
-    in.duplicate_file = p[14] != 0;
-    in.rows_read = DecodeFixed64(p + 16);
-    in.rows_kept = DecodeFixed64(p + 24);
-    in.rows_duplicate = DecodeFixed64(p + 32);
-    in.rows_rejected = DecodeFixed64(p + 40);
-    p += kInputRecordFixedSize;
-    if (kind < 1 || kind > 3 || in.quarter < 1 || in.quarter > kQuarters ||
-        path_len > static_cast<size_t>(end - p)) {
-      return Status::Error("corrupt input records");
-    }
-    in.kind = static_cast<FileKind>(kind);
-    in.path.assign(p, path_len);
-    p += path_len;
+    if (!in.DecodeFrom(&rest)) return Status::Error("corrupt input records");
     inputs_.push_back(std::move(in));
   }
-  if (p != end) return Status::Error("corrupt: trailing bytes after the input records");
+  if (!rest.empty()) return Status::Error("corrupt: trailing bytes after the input records");
   return Status::Ok();
 }
 
-uint32_t IndexReader::format_version() const { return DecodeFixed32(data_ + kVersionOffset); }
-uint64_t IndexReader::checksum() const { return DecodeFixed64(data_ + kChecksumOffset); }
-uint64_t IndexReader::seed() const { return DecodeFixed64(data_ + kSeedOffset); }
-
-size_t IndexReader::campaign_count(int quarter) const { return quarter_count_[quarter - 1]; }
+size_t IndexReader::campaign_count(int quarter) const { return quarters_[quarter - 1].campaign_count; }
 
 CampaignList IndexReader::campaign_at(int quarter, size_t i) const {
-  const char* c = campaigns_ + (quarter_first_[quarter - 1] + i) * kCampaignRecordSize;
+  const size_t record = quarters_[quarter - 1].first_campaign + i;
   CampaignList list;
-  list.campaign_id_ = DecodeFixed64(c);
-  list.x_ = DecodeFixed32(c + 8);
-  list.banners_ = banners_ + size_t{DecodeFixed32(c + 12)} * kBannerRecordSize;
-  list.size_ = DecodeFixed16(c + 16);
-  list.rule_ = static_cast<Rule>(c[18]);
+  list.record_.DecodeFrom(campaigns_ + record * CampaignRecord::kEncodedSize);
+  list.banners_ = banners_ + size_t{list.record_.first_banner} * BannerStats::kEncodedSize;
   return list;
 }
 
+// Binary search on the campaign ids of one quarter's records.
 bool IndexReader::Find(int quarter, uint64_t campaign_id, CampaignList* out) const {
   if (quarter < 1 || quarter > kQuarters) return false;
-  size_t lo = 0, hi = quarter_count_[quarter - 1];
-  const char* base = campaigns_ + size_t{quarter_first_[quarter - 1]} * kCampaignRecordSize;
+  const QuarterEntry& entry = quarters_[quarter - 1];
+  const char* base = campaigns_ + size_t{entry.first_campaign} * CampaignRecord::kEncodedSize;
+  auto id_at = [base](size_t i) {
+    CampaignRecord c;
+    c.DecodeFrom(base + i * CampaignRecord::kEncodedSize);
+    return c.campaign_id;
+  };
+  size_t lo = 0, hi = entry.campaign_count;
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (DecodeFixed64(base + mid * kCampaignRecordSize) < campaign_id) {
+    if (id_at(mid) < campaign_id) {
       lo = mid + 1;
     } else {
       hi = mid;
     }
   }
-  if (lo == quarter_count_[quarter - 1] ||
-      DecodeFixed64(base + lo * kCampaignRecordSize) != campaign_id) {
-    return false;
-  }
+  if (lo == entry.campaign_count || id_at(lo) != campaign_id) return false;
   *out = campaign_at(quarter, lo);
   return true;
 }

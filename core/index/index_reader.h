@@ -19,47 +19,28 @@
 #include <vector>
 
 #include "index_format.h"
-#include "mapped_file.h"
-#include "money.h"
 #include "status.h"
 
 namespace banner {
 
-struct BannerStats {
-  uint64_t banner_id = 0;
-  uint64_t clicks = 0;
-  Micros revenue = 0;
-};
+class MappedFile;
 
 // One campaign's list for one quarter. Points into the mapping: valid while
 // the IndexReader that produced it is alive.
 class CampaignList {
  public:
-  uint64_t campaign_id() const { return campaign_id_; }
-  uint32_t x() const { return x_; }
-  Rule rule() const { return rule_; }
-  size_t size() const { return size_; }
+  uint64_t campaign_id() const { return record_.campaign_id; }
+  uint32_t x() const { return record_.x; }
+  Rule rule() const { return record_.rule; }
+  size_t size() const { return record_.banner_count; }
   // REQUIRES: i < size(). Banners are in rank order.
   BannerStats banner(size_t i) const;
   uint64_t banner_id(size_t i) const;
 
  private:
   friend class IndexReader;
-  uint64_t campaign_id_ = 0;
-  uint32_t x_ = 0;
-  Rule rule_ = Rule::kTopByClicks;
-  size_t size_ = 0;
-  const char* banners_ = nullptr;
-};
-
-// Provenance of one input file, with its row counts from the build.
-struct InputRecord {
-  std::string path;
-  uint64_t hash = 0;
-  FileKind kind = FileKind::kImpressions;
-  int quarter = 0;
-  bool duplicate_file = false;  // identical bytes to another input: skipped
-  uint64_t rows_read = 0, rows_kept = 0, rows_duplicate = 0, rows_rejected = 0;
+  CampaignRecord record_;
+  const char* banners_ = nullptr;  // the list's first banner record
 };
 
 class IndexReader {
@@ -76,9 +57,9 @@ class IndexReader {
   IndexReader(const IndexReader&) = delete;
   IndexReader& operator=(const IndexReader&) = delete;
 
-  uint32_t format_version() const;
-  uint64_t checksum() const;
-  uint64_t seed() const;
+  uint32_t format_version() const { return header_.format_version; }
+  uint64_t checksum() const { return header_.checksum; }
+  uint64_t seed() const { return header_.seed; }
   size_t file_size() const { return size_; }
 
   // quarter in 1..4. Campaigns of a quarter are sorted by campaign_id.
@@ -97,8 +78,8 @@ class IndexReader {
   size_t size_ = 0;
   std::unique_ptr<MappedFile> file_;  // Open(): the mapping, or null
   std::string owned_;                 // FromBytes(): the bytes, or empty
-  uint32_t quarter_first_[kQuarters] = {};
-  uint32_t quarter_count_[kQuarters] = {};
+  IndexHeader header_;
+  QuarterEntry quarters_[kQuarters];
   const char* campaigns_ = nullptr;
   const char* banners_ = nullptr;
   std::vector<InputRecord> inputs_;

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "index_reader.h"
+#include "index_format.h"
 
 namespace banner {
 

@@ -30,6 +30,7 @@
 
 #include "index_writer.h"
 #include "handler.h"
+#include "id.h"
 #include "images.h"
 #include "index_holder.h"
 #include "metrics.h"

@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "atomic_file.h"
-#include "coding.h"
 #include "index_reader.h"
 #include "index_writer.h"
 #include "common/files.h"
@@ -35,9 +34,6 @@ std::string OpenError(const std::string& bytes) {
   CHECK(IndexReader::FromBytes(bytes, &s) == nullptr);
   return s.message();
 }
-
-// Rewrites the checksum so that a deliberately changed field is what fails.
-std::string Rechecksum(std::string bytes);
 
 }  // namespace
 
@@ -96,33 +92,46 @@ TEST_CASE("every single bit flip is refused") {
 }
 
 namespace {
-std::string Rechecksum(std::string bytes) {
-  // The checksum covers everything after its own field.
-  EncodeFixed64(&bytes[kChecksumOffset], IndexChecksum(bytes));
+
+// Decodes the record of type R at `offset`, applies `change` and encodes it
+// back in place: a deliberately wrong field, written the way the writer would.
+template <typename R, typename Change>
+std::string Rewrite(std::string bytes, size_t offset, Change change) {
+  R record;
+  record.DecodeFrom(bytes.data() + offset);
+  change(record);
+  std::string encoded;
+  record.EncodeTo(&encoded);
+  bytes.replace(offset, encoded.size(), encoded);
   return bytes;
 }
+
+std::string Sealed(std::string bytes) {
+  SealIndex(&bytes);
+  return bytes;
+}
+
 }  // namespace
 
 TEST_CASE("wrong magic, version or structure is refused with a precise message") {
-  std::string bytes = SampleIndex();
-  bytes[0] = 'X';
-  CHECK(OpenError(bytes).find("bad magic number") != std::string::npos);
-
-  bytes = SampleIndex();
-  bytes[kVersionOffset] = 2;
-  CHECK(OpenError(bytes).find("unsupported format version 2") != std::string::npos);
+  const std::string good = SampleIndex();
+  CHECK(OpenError(Rewrite<IndexHeader>(good, 0, [](IndexHeader& h) { h.magic ^= 1; }))
+            .find("bad magic number") != std::string::npos);
+  CHECK(OpenError(Rewrite<IndexHeader>(good, 0, [](IndexHeader& h) { h.format_version = 2; }))
+            .find("unsupported format version 2") != std::string::npos);
+  CHECK(OpenError(Rewrite<IndexHeader>(good, 0, [](IndexHeader& h) { h.header_size = 65; }))
+            .find("bad header size") != std::string::npos);
 
   // A consistent checksum over inconsistent structure: the range checks catch it.
-  bytes = SampleIndex();
-  bytes[kHeaderSize + kQuarterTableSize + 16] = 11;  // 11 banners in one list
-  CHECK(OpenError(Rechecksum(bytes)).find("corrupt campaign record") != std::string::npos);
-  bytes = SampleIndex();
-  bytes[kCampaignCountOffset] = 4;
-  CHECK(OpenError(Rechecksum(bytes)).find("corrupt") != std::string::npos);
+  const auto eleven_banners = [](CampaignRecord& c) { c.banner_count = 11; };
+  CHECK(OpenError(Sealed(Rewrite<CampaignRecord>(good, kCampaignRecordsOffset, eleven_banners)))
+            .find("corrupt campaign record") != std::string::npos);
+  CHECK(OpenError(Sealed(Rewrite<IndexHeader>(good, 0, [](IndexHeader& h) { h.campaign_count = 4; })))
+            .find("corrupt") != std::string::npos);
 
-  bytes = SampleIndex();
-  bytes[bytes.size() - 3] ^= 1;
-  CHECK(OpenError(bytes).find("checksum mismatch") != std::string::npos);
+  std::string flipped = good;
+  flipped[flipped.size() - 3] ^= 1;
+  CHECK(OpenError(flipped).find("checksum mismatch") != std::string::npos);
 }
 
 TEST_CASE("Open maps a file and names it in errors") {

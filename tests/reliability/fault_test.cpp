@@ -17,6 +17,7 @@
 #include <doctest/doctest.h>
 
 #include "atomic_file.h"
+#include "index_format.h"
 #include "support.h"
 
 namespace banner::reliability {
@@ -246,7 +247,7 @@ TEST_CASE("fault: bannerd refuses to start on an empty, truncated, bit-flipped o
   };
   const Case cases[] = {
       {"empty.bin", "", "shorter than"},
-      {"header-only.bin", good.substr(0, 64), "truncated"},
+      {"header-only.bin", good.substr(0, IndexHeader::kEncodedSize), "truncated"},
       {"truncated.bin", good.substr(0, good.size() - 1), "truncated"},
       {"appended.bin", good + "x", "bytes"},
       {"flipped.bin", flipped, "checksum mismatch"},

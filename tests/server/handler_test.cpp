@@ -7,6 +7,7 @@
 
 #include "index_reader.h"
 #include "handler.h"
+#include "id.h"
 #include "images.h"
 #include "index_holder.h"
 #include "rng.h"
