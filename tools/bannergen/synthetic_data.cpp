@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "mix.h"
+
 namespace banner::synthetic {
 namespace {
 
@@ -37,17 +39,11 @@ constexpr int kQuarters = 4;
 // ---- PRNG: xoshiro256** seeded through splitmix64, fully specified here so
 // the output never depends on the standard library.
 
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 class Rng {
  public:
+  // The seed's splitmix64 sequence fills the state.
   explicit Rng(uint64_t seed) {
-    for (uint64_t& word : state_) word = SplitMix64(seed);
+    for (uint64_t& word : state_) word = MixBits(seed += kGoldenGamma);
   }
 
   uint64_t Next() {
