@@ -2,12 +2,23 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace banner {
 namespace {
 
 // Rows ahead of the one being added whose table slots are prefetched.
 constexpr size_t kPrefetchDistance = 16;
+
+// Calls add(row) for each row in order, and prefetch for the row
+// kPrefetchDistance ahead, so that its cache miss overlaps the adds between.
+template <typename Row, typename Prefetch, typename Add>
+void AddInOrder(const std::vector<Row>& rows, Prefetch prefetch, Add add) {
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (r + kPrefetchDistance < rows.size()) prefetch(rows[r + kPrefetchDistance]);
+    add(rows[r]);
+  }
+}
 
 // Interleaves the parser's bad rows with the tables' rejections, both
 // sorted by line, into one list sorted by line.
@@ -38,37 +49,27 @@ MergedChunk MergeChunk(FileKind kind, std::string_view bytes, ParsedChunk* chunk
     refused.push_back({line, why, std::move(reason), std::string(raw.Get(line))});
     reason.clear();
   };
-
+  auto count = [&](RowOutcome outcome, uint64_t line) {
+    switch (outcome) {
+      case RowOutcome::kKept: break;
+      case RowOutcome::kDuplicate: ++merged.duplicates; break;
+      case RowOutcome::kConflict: refuse(line, RejectKind::kConflict); break;
+      case RowOutcome::kOrphan: refuse(line, RejectKind::kOrphan); break;
+    }
+  };
   switch (kind) {
     case FileKind::kImpressions:
       tables->AddImpressions(chunk->impressions);
       break;
     case FileKind::kClicks:
-      for (size_t r = 0; r < chunk->clicks.size(); ++r) {
-        if (r + kPrefetchDistance < chunk->clicks.size()) {
-          tables->PrefetchClick(chunk->clicks[r + kPrefetchDistance]);
-        }
-        const ClickRow& row = chunk->clicks[r];
-        switch (tables->AddClick(row, &reason)) {
-          case RowOutcome::kKept: break;
-          case RowOutcome::kDuplicate: ++merged.duplicates; break;
-          default: refuse(row.line, RejectKind::kConflict); break;
-        }
-      }
+      AddInOrder(
+          chunk->clicks, [&](const ClickRow& row) { tables->PrefetchClick(row); },
+          [&](const ClickRow& row) { count(tables->AddClick(row, &reason), row.line); });
       break;
     case FileKind::kConversions:
-      for (size_t r = 0; r < chunk->conversions.size(); ++r) {
-        if (r + kPrefetchDistance < chunk->conversions.size()) {
-          tables->PrefetchConversion(chunk->conversions[r + kPrefetchDistance]);
-        }
-        const ConversionRow& row = chunk->conversions[r];
-        switch (tables->AddConversion(row, &reason)) {
-          case RowOutcome::kKept: break;
-          case RowOutcome::kDuplicate: ++merged.duplicates; break;
-          case RowOutcome::kConflict: refuse(row.line, RejectKind::kConflict); break;
-          case RowOutcome::kOrphan: refuse(row.line, RejectKind::kOrphan); break;
-        }
-      }
+      AddInOrder(
+          chunk->conversions, [&](const ConversionRow& row) { tables->PrefetchConversion(row); },
+          [&](const ConversionRow& row) { count(tables->AddConversion(row, &reason), row.line); });
       break;
   }
   merged.rejections = ByLine(&chunk->bad, &refused);
