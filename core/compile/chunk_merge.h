@@ -19,7 +19,7 @@
 namespace banner {
 
 struct MergedChunk {
-  uint64_t duplicates = 0;             // rows equal to one kept before
+  uint64_t duplicates = 0;            // rows equal to one kept before
   std::vector<Rejection> rejections;  // by line
 };
 

@@ -44,9 +44,9 @@ class RejectReport {
 
   const std::function<void(const RejectedRow&)>& on_reject_;
   std::mutex mu_;
-  CompileResult* result_;                         // counts and examples guarded by mu_
-  std::array<bool, kQuarters> finished_{};        // guarded by mu_
-  int reporting_quarter_ = 1;                     // guarded by mu_
+  CompileResult* result_;                          // counts and examples guarded by mu_
+  std::array<bool, kQuarters> finished_{};         // guarded by mu_
+  int reporting_quarter_ = 1;                      // guarded by mu_
   std::array<std::vector<Held>, kQuarters> held_;  // guarded by mu_
 };
 
