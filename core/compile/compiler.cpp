@@ -1,3 +1,8 @@
+// The compile's scheduling: files are planned into tasks (chunks) in merge
+// order, worker threads parse tasks within a window ahead of the oldest
+// unmerged one, and each quarter is a lane that merges its parsed chunks in
+// order on one thread at a time (chunk_merge.h), reporting rejected rows in
+// input order (reject_report.h).
 #include "compiler.h"
 
 #include <algorithm>
@@ -6,20 +11,15 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
+#include "chunk_merge.h"
 #include "csv_reader.h"
 #include "input_files.h"
+#include "reject_report.h"
 
 namespace banner {
 namespace {
-
-constexpr size_t kMaxExamples = 10;
-
-struct Task {
-  size_t file;
-  int quarter;
-  CsvChunk chunk;
-};
 
 // Merge order: quarter, then kind (clicks before conversions so orphans are
 // known at once, impressions last), then path order.
@@ -32,9 +32,74 @@ int KindOrder(FileKind kind) {
   return 3;
 }
 
+// The indices of `inputs` (which are in path order) in merge order.
+std::vector<size_t> MergeOrder(const std::vector<InputFile>& inputs) {
+  std::vector<size_t> order(inputs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const InputName& x = inputs[a].name;
+    const InputName& y = inputs[b].name;
+    if (x.quarter != y.quarter) return x.quarter < y.quarter;
+    return KindOrder(x.kind) < KindOrder(y.kind);
+  });
+  return order;
+}
+
+// The report of input `i` before any of its rows is merged.
+FileReport InitialReport(const std::vector<InputFile>& inputs, size_t i) {
+  const InputFile& in = inputs[i];
+  FileReport report;
+  report.record.path = in.relative_path;
+  report.record.hash = in.hash;
+  report.record.kind = in.name.kind;
+  report.record.quarter = in.name.quarter;
+  report.record.duplicate_file = in.duplicate_of.has_value();
+  if (in.duplicate_of) report.duplicate_of = inputs[*in.duplicate_of].relative_path;
+  return report;
+}
+
+// Adds a chunk's rejections (already in file line numbers) to its file's
+// counts.
+void CountRejections(const std::vector<Rejection>& rows, FileReport* report) {
+  for (const Rejection& row : rows) {
+    ++(row.kind == RejectKind::kBad        ? report->bad_rows
+       : row.kind == RejectKind::kConflict ? report->conflicts
+                                           : report->orphans);
+  }
+}
+
+// The table memory of the quarters being merged, and the peak of its sum.
+// Thread-safe.
+class TableMemory {
+ public:
+  void Set(int quarter, size_t bytes) {
+    std::lock_guard lock(mu_);
+    bytes_[quarter - 1] = bytes;
+    size_t total = 0;
+    for (size_t b : bytes_) total += b;
+    peak_ = std::max(peak_, total);
+  }
+  size_t peak() {
+    std::lock_guard lock(mu_);
+    return peak_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::array<size_t, kQuarters> bytes_{};  // guarded by mu_
+  size_t peak_ = 0;                        // guarded by mu_
+};
+
+struct Task {
+  size_t file;
+  int quarter;
+  CsvChunk chunk;
+};
+
 class Build {
  public:
-  Build(const CompileOptions& options, CompileResult* result) : options_(options), result_(result) {}
+  Build(const CompileOptions& options, CompileResult* result)
+      : options_(options), result_(result), rejects_(options.on_reject, result) {}
 
   Status Run() {
     Status s = DiscoverInputs(options_.input_dir, &inputs_);
@@ -42,6 +107,7 @@ class Build {
     s = PlanTasks();
     if (!s.ok()) return s;
     RunWorkers();
+    result_->peak_table_bytes = table_memory_.peak();
     if (!error_.ok()) return error_;
     if (result_->bad_rows > 0 && !options_.reject_bad_rows) {
       return Status::Error(std::to_string(result_->bad_rows) +
@@ -52,29 +118,13 @@ class Build {
   }
 
  private:
+  // Opens every file to merge and splits it into tasks, in merge order; each
+  // quarter's tasks are then one contiguous range, its lane.
   Status PlanTasks() {
-    std::vector<size_t> order(inputs_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      const InputName& x = inputs_[a].name;
-      const InputName& y = inputs_[b].name;
-      if (x.quarter != y.quarter) return x.quarter < y.quarter;
-      return KindOrder(x.kind) < KindOrder(y.kind);
-    });
     readers_.resize(inputs_.size());
-    result_->files.resize(inputs_.size());
     line_base_.assign(inputs_.size(), 1);  // line 1 is the header
-    for (size_t i = 0; i < inputs_.size(); ++i) {
-      const InputFile& in = inputs_[i];
-      FileReport& report = result_->files[i];
-      report.record.path = in.relative_path;
-      report.record.hash = in.hash;
-      report.record.kind = in.name.kind;
-      report.record.quarter = in.name.quarter;
-      report.record.duplicate_file = in.duplicate_of.has_value();
-      if (in.duplicate_of) report.duplicate_of = inputs_[*in.duplicate_of].relative_path;
-    }
-    for (size_t i : order) {
+    for (size_t i = 0; i < inputs_.size(); ++i) result_->files.push_back(InitialReport(inputs_, i));
+    for (size_t i : MergeOrder(inputs_)) {
       const InputFile& in = inputs_[i];
       if (in.duplicate_of) continue;
       Status s = CsvReader::Open(in.relative_path, in.file->bytes(), in.name.kind, &readers_[i]);
@@ -90,8 +140,9 @@ class Build {
       if (lane.next == lane.end) lane.next = t;
       lane.end = t + 1;
     }
-    for (int q = 0; q < kQuarters; ++q) done_[q] = lanes_[q].next == lanes_[q].end;
-    AdvanceReporting();
+    for (int q = 1; q <= kQuarters; ++q) {
+      if (lanes_[q - 1].next == lanes_[q - 1].end) rejects_.FinishQuarter(q);
+    }
     return Status::Ok();
   }
 
@@ -107,7 +158,7 @@ class Build {
 
   // The oldest task not merged yet: parsing may run at most window_ ahead of
   // it, which bounds the parsed chunks held in memory.
-  size_t OldestUnmerged() const {
+  size_t OldestUnmerged() const {  // REQUIRES: mu_ held
     size_t oldest = tasks_.size();
     for (const Lane& lane : lanes_) {
       if (lane.next < lane.end) oldest = std::min(oldest, lane.next);
@@ -154,14 +205,16 @@ class Build {
   }
 
   struct Lane {
-    size_t next = 0, end = 0;  // this quarter's tasks: [first, end); guarded by mu_
-    bool merging = false;      // guarded by mu_
-    QuarterTables tables;      // touched only by the lane's merging thread
+    size_t next = 0;       // the lane's oldest unmerged task; guarded by mu_
+    size_t end = 0;        // one past its last task; fixed before the workers start
+    bool merging = false;  // a thread is merging the lane; guarded by mu_
+    QuarterTables tables;  // touched only by the lane's merging thread
   };
 
+  // Runs on the lane's merging thread, the only one that touches the file's
+  // report and line base while the file's quarter merges.
   void Merge(const Task& task, ParsedChunk& chunk, Lane* lane) {
     const InputFile& in = inputs_[task.file];
-    FileReport& report = result_->files[task.file];
     const uint64_t base = line_base_[task.file];
     line_base_[task.file] += chunk.lines;
     if (!chunk.error.ok()) {
@@ -170,126 +223,34 @@ class Build {
                              chunk.error.message());
       return;
     }
-    QuarterTables& tables = lane->tables;
-    constexpr size_t kPrefetchDistance = 16;
+    MergedChunk merged = MergeChunk(in.name.kind, task.chunk.bytes, &chunk, &lane->tables);
+    table_memory_.Set(task.quarter, lane->tables.memory_bytes());
 
-    // Rows rejected here and while parsing, merged by line for the report.
-    std::vector<BadRow> rejected;
-    std::vector<RejectKind> rejected_kind;
-    ChunkLines raw(task.chunk.bytes);
-    std::string reason;
-    auto reject = [&](uint64_t line, RejectKind kind) {
-      rejected.push_back({line, std::move(reason), std::string(raw.Get(line))});
-      rejected_kind.push_back(kind);
-      reason.clear();
-    };
-
+    for (Rejection& row : merged.rejections) row.line += base;
+    FileReport& report = result_->files[task.file];
+    CountRejections(merged.rejections, &report);
+    rejects_.Add(task.quarter, in.relative_path, std::move(merged.rejections));
     InputRecord& rec = report.record;
     rec.rows_read += chunk.rows;
-    switch (in.name.kind) {
-      case FileKind::kImpressions:
-        tables.AddImpressions(chunk.impressions);
-        break;
-      case FileKind::kClicks:
-        for (size_t r = 0; r < chunk.clicks.size(); ++r) {
-          if (r + kPrefetchDistance < chunk.clicks.size()) tables.PrefetchClick(chunk.clicks[r + kPrefetchDistance]);
-          const ClickRow& row = chunk.clicks[r];
-          switch (tables.AddClick(row, &reason)) {
-            case RowOutcome::kKept: break;
-            case RowOutcome::kDuplicate: ++rec.rows_duplicate; break;
-            default: reject(row.line, RejectKind::kConflict); break;
-          }
-        }
-        break;
-      case FileKind::kConversions:
-        for (size_t r = 0; r < chunk.conversions.size(); ++r) {
-          if (r + kPrefetchDistance < chunk.conversions.size()) {
-            tables.PrefetchConversion(chunk.conversions[r + kPrefetchDistance]);
-          }
-          const ConversionRow& row = chunk.conversions[r];
-          switch (tables.AddConversion(row, &reason)) {
-            case RowOutcome::kKept: break;
-            case RowOutcome::kDuplicate: ++rec.rows_duplicate; break;
-            case RowOutcome::kConflict: reject(row.line, RejectKind::kConflict); break;
-            case RowOutcome::kOrphan: reject(row.line, RejectKind::kOrphan); break;
-          }
-        }
-        break;
-    }
-    {
-      std::lock_guard lock(report_mu_);
-      table_bytes_[task.quarter - 1] = tables.memory_bytes();
-      size_t total = 0;
-      for (size_t b : table_bytes_) total += b;
-      result_->peak_table_bytes = std::max(result_->peak_table_bytes, total);
-    }
-
-    size_t i = 0, j = 0;
-    while (i < chunk.bad.size() || j < rejected.size()) {
-      const bool take_bad = j == rejected.size() || (i < chunk.bad.size() && chunk.bad[i].line < rejected[j].line);
-      BadRow& row = take_bad ? chunk.bad[i++] : rejected[j];
-      const RejectKind kind = take_bad ? RejectKind::kBad : rejected_kind[j++];
-      ++(kind == RejectKind::kBad ? report.bad_rows : kind == RejectKind::kConflict ? report.conflicts : report.orphans);
-      Report(task.quarter, {task.file, base + row.line, kind, std::move(row.reason), std::move(row.text)});
-    }
+    rec.rows_duplicate += merged.duplicates;
     rec.rows_rejected = report.bad_rows + report.conflicts + report.orphans;
     rec.rows_kept = rec.rows_read - rec.rows_duplicate - rec.rows_rejected;
   }
 
-  struct Rejection {
-    size_t file;
-    uint64_t line;
-    RejectKind kind;
-    std::string reason, text;
-  };
-
-  // Lanes merge concurrently, but rejected rows are reported in input order:
-  // the lowest unfinished quarter reports at once, later quarters hold their
-  // rows until every quarter before them is done.
-  void Report(int quarter, Rejection r) {
-    std::lock_guard lock(report_mu_);
-    if (quarter == reporting_quarter_) {
-      Emit(r);
-    } else {
-      held_[quarter - 1].push_back(std::move(r));
-    }
-  }
-
-  void Emit(const Rejection& r) {  // REQUIRES: report_mu_ held
-    const std::string& file = inputs_[r.file].relative_path;
-    const auto where = [&] { return file + ":" + std::to_string(r.line) + ": " + r.reason; };
-    if (r.kind == RejectKind::kBad) {
-      if (result_->bad_rows++ < kMaxExamples) result_->bad_row_examples.push_back(where());
-    } else {
-      ++(r.kind == RejectKind::kConflict ? result_->conflicts : result_->orphans);
-      if (result_->reject_examples.size() < kMaxExamples) result_->reject_examples.push_back(where());
-    }
-    if (options_.on_reject) options_.on_reject({file, r.line, r.kind, r.reason, r.text});
-  }
-
+  // Runs on the lane's merging thread after its last merge.
   void FinishQuarter(int quarter, Lane* lane) {
     result_->lists[quarter - 1] = lane->tables.Rank(options_.seed, quarter);
     lane->tables = QuarterTables();
-    std::lock_guard lock(report_mu_);
-    table_bytes_[quarter - 1] = 0;
-    done_[quarter - 1] = true;
-    AdvanceReporting();
-  }
-
-  // Moves the reporting quarter past every finished quarter, emitting what
-  // each held, and the rows held so far by the first unfinished one.
-  void AdvanceReporting() {  // REQUIRES: report_mu_ held, or no worker running
-    while (reporting_quarter_ <= kQuarters) {
-      std::vector<Rejection>& held = held_[reporting_quarter_ - 1];
-      for (const Rejection& r : held) Emit(r);
-      held = {};
-      if (!done_[reporting_quarter_ - 1]) break;
-      ++reporting_quarter_;
-    }
+    table_memory_.Set(quarter, 0);
+    rejects_.FinishQuarter(quarter);
   }
 
   const CompileOptions& options_;
   CompileResult* result_;
+  // inputs_, readers_ and tasks_ are fixed by PlanTasks before the workers
+  // start. line_base_[i] and result_->files[i] are touched only by the
+  // merging thread of file i's quarter, result_->lists[q - 1] only by that
+  // of quarter q; rejects_ fills the reject counts and examples.
   std::vector<InputFile> inputs_;
   std::vector<CsvReader> readers_;
   std::vector<Task> tasks_;
@@ -302,12 +263,8 @@ class Build {
   std::vector<std::unique_ptr<ParsedChunk>> slots_;  // guarded by mu_
   std::array<Lane, kQuarters> lanes_;
   std::atomic<uint64_t> parsed_bytes_{0};
-
-  std::mutex report_mu_;
-  std::array<size_t, kQuarters> table_bytes_{};  // guarded by report_mu_
-  std::array<bool, kQuarters> done_{};           // guarded by report_mu_
-  int reporting_quarter_ = 1;                    // guarded by report_mu_
-  std::array<std::vector<Rejection>, kQuarters> held_;  // guarded by report_mu_
+  TableMemory table_memory_;
+  RejectReport rejects_;
 };
 
 }  // namespace

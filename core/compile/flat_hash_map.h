@@ -13,16 +13,9 @@
 #include <memory>
 #include <utility>
 
-namespace banner {
+#include "mix.h"
 
-inline uint64_t MixBits(uint64_t x) {  // the splitmix64 finalizer: every input bit moves every output bit
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
+namespace banner {
 
 template <typename Key, typename Value, typename Traits>
 class FlatHashMap {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "flat_hash_map.h"
+#include "mix.h"
 
 namespace banner {
 namespace {
@@ -65,7 +65,7 @@ RankedList RankCampaign(std::span<const BannerTotals> banners, uint64_t seed, in
             [](const BannerTotals& a, const BannerTotals& b) { return a.banner_id < b.banner_id; });
   uint64_t state = MixBits(seed ^ MixBits(campaign_id ^ MixBits(static_cast<uint64_t>(quarter))));
   for (size_t i = 0; i < rest.size() && out.banners.size() < kFillTarget; ++i) {
-    state = MixBits(state + 0x9e3779b97f4a7c15ull);
+    state = MixBits(state + kGoldenGamma);
     const size_t j = i + static_cast<size_t>(state % (rest.size() - i));
     std::swap(rest[i], rest[j]);
     out.banners.push_back(ToStats(rest[i]));

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "flat_hash_map.h"
+#include "mix.h"
 
 namespace banner {
 
@@ -18,7 +18,7 @@ struct CampaignBanner {
 struct CampaignBannerTraits {
   static CampaignBanner Empty() { return {~uint64_t{0}, ~uint64_t{0}}; }
   static uint64_t Hash(const CampaignBanner& p) {
-    return MixBits(p.campaign_id * 0x9e3779b97f4a7c15ull ^ p.banner_id);
+    return MixBits(p.campaign_id * kGoldenGamma ^ p.banner_id);
   }
 };
 struct ClickRow {

@@ -1,4 +1,4 @@
-// Tests of the synthetic data generator (tools/synthetic_data.h). The CSV
+// Tests of the synthetic data generator (tools/bannergen/synthetic_data.h). The CSV
 // reader and the X computation below are deliberately independent of the
 // generator: they re-derive from the written files what the manifest claims.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN

@@ -1,5 +1,5 @@
 // bannergen: writes deterministic synthetic CSV input for bannerc.
-// The generation itself lives in tools/synthetic_data.*.
+// The generation itself is synthetic::Generate (synthetic_data.h).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
