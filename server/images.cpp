@@ -5,8 +5,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "cookies.h"
 #include "json.h"
-#include "handler.h"
 #include "log.h"
 
 namespace banner {

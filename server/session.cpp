@@ -11,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "log.h"
+#include "router.h"
 #include "worker.h"
 
 namespace banner {

@@ -27,7 +27,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "arena.h"
-#include "handler.h"
+#include "exchange.h"
 
 namespace banner {
 

@@ -16,7 +16,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "handler.h"
+#include "clock.h"
+#include "exchange.h"
 #include "index_holder.h"
 #include "metrics.h"
 #include "rng.h"
