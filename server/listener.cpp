@@ -69,7 +69,8 @@ void Listener::Stop() {
 
 void Listener::DoAccept() {
   if (stopped_) return;
-  acceptor_.async_accept(worker_->executor(), beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+  acceptor_.async_accept(worker_->executor(),
+                         beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
 }
 
 void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {

@@ -15,7 +15,12 @@ namespace asio = boost::asio;
 
 Worker::Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
                std::shared_ptr<const IndexSnapshot> snapshot)
-    : shared_(shared), metrics_(metrics), ioc_(1), shutdown_timer_(ioc_), rng_(seed), snapshot_(std::move(snapshot)) {}
+    : shared_(shared),
+      metrics_(metrics),
+      ioc_(1),
+      shutdown_timer_(ioc_),
+      rng_(seed),
+      snapshot_(std::move(snapshot)) {}
 
 Worker::~Worker() {
   torn_down_ = true;

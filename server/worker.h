@@ -53,7 +53,8 @@ struct Shared {
 class Worker {
  public:
   // Serves `snapshot` (never null) until Install() replaces it.
-  Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed, std::shared_ptr<const IndexSnapshot> snapshot);
+  Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
+         std::shared_ptr<const IndexSnapshot> snapshot);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
