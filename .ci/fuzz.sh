@@ -26,6 +26,9 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANNER_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g" >/dev/null
 # shellcheck disable=SC2086
 cmake --build "$build" -j2 --target $fuzzers
+# This is CI's clang build: banner_server (in fuzz_handler) was compiled with
+# -Werror=thread-safety; the probe proves that check is on.
+ctest --test-dir "$build" -R thread_safety --output-on-failure
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

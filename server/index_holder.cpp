@@ -8,7 +8,7 @@ namespace banner {
 std::shared_ptr<const IndexSnapshot> IndexHolder::Publish(std::unique_ptr<IndexReader> index,
                                                           int64_t now_unix) {
   assert(index != nullptr);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto snapshot = std::make_shared<IndexSnapshot>();
   snapshot->index = std::move(index);
   snapshot->generation = ++generation_;
@@ -18,7 +18,7 @@ std::shared_ptr<const IndexSnapshot> IndexHolder::Publish(std::unique_ptr<IndexR
 }
 
 std::shared_ptr<const IndexSnapshot> IndexHolder::current() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return current_;
 }
 

@@ -30,7 +30,7 @@ constexpr std::string_view kRefusal =
 
 std::shared_ptr<Listener> Listener::Create(Worker* worker, const tcp::endpoint& endpoint, int backlog,
                                            Status* error) {
-  tcp::acceptor acceptor(worker->ioc);
+  tcp::acceptor acceptor(worker->executor());
   beast::error_code ec;
   auto fail = [&](const char* what) {
     *error = Status::Error(std::string(what) + " " + endpoint.address().to_string() + ":" +
@@ -51,7 +51,7 @@ std::shared_ptr<Listener> Listener::Create(Worker* worker, const tcp::endpoint& 
 }
 
 Listener::Listener(Worker* worker, tcp::acceptor acceptor)
-    : worker_(worker), acceptor_(std::move(acceptor)), backoff_(worker->ioc) {}
+    : worker_(worker), acceptor_(std::move(acceptor)), backoff_(worker->executor()) {}
 
 tcp::endpoint Listener::local_endpoint() const {
   beast::error_code ec;
@@ -69,7 +69,8 @@ void Listener::Stop() {
 
 void Listener::DoAccept() {
   if (stopped_) return;
-  acceptor_.async_accept(worker_->ioc, beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+  acceptor_.async_accept(worker_->executor(),
+                         beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
 }
 
 void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -89,9 +90,9 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     }
     return DoAccept();
   }
-  MetricsRegistry& metrics = *worker_->shared->metrics;
+  MetricsRegistry& metrics = *worker_->shared().metrics;
   if (static_cast<size_t>(metrics.connections_open.load(std::memory_order_relaxed)) >=
-      worker_->shared->options.max_connections) {
+      worker_->shared().options.max_connections) {
     Refuse(std::move(socket));
   } else {
     std::make_shared<Session>(std::move(socket), worker_)->Start();
@@ -100,7 +101,7 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
 }
 
 void Listener::Refuse(tcp::socket socket) {
-  worker_->shared->metrics->connections_refused.fetch_add(1, std::memory_order_relaxed);
+  worker_->shared().metrics->connections_refused.fetch_add(1, std::memory_order_relaxed);
   // A fresh socket's send buffer always has room for this; errors are ignored
   // on purpose: the connection is being turned away either way.
   beast::error_code ec;

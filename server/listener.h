@@ -7,6 +7,7 @@
 // canned 503 with Connection: close. Accept errors are logged and accepting
 // continues (after a short pause when out of file descriptors).
 //
+// Owned by its worker (Worker::Listen), which runs and stops it.
 // Thread-safety: all calls on the owning worker's thread.
 #pragma once
 

@@ -6,25 +6,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "json.h"
+
 namespace banner {
 
 void AppendQuoted(std::string* out, std::string_view value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (u < 0x20 || u == 0x7f) {
-      out->append("\\x");
-      out->push_back(kHex[u >> 4]);
-      out->push_back(kHex[u & 15]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
+  AppendQuotedString(out, value, QuoteStyle::kLogfmt);
 }
 
 void LogEvent(std::string_view level, std::string_view event, std::string_view fields) {

@@ -13,7 +13,8 @@ namespace banner {
 void LogEvent(std::string_view level, std::string_view event, std::string_view fields);
 
 // Appends `value` double-quoted for logfmt: quotes, backslashes and control
-// bytes are escaped so that a client-supplied string can't forge a record.
+// bytes (DEL included, as \xXX) are escaped so that a client-supplied string
+// can't forge a record. The loop is json.h's AppendQuotedString.
 void AppendQuoted(std::string* out, std::string_view value);
 
 }  // namespace banner

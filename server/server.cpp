@@ -27,10 +27,8 @@
 #include "images.h"
 #include "index_holder.h"
 #include "index_watcher.h"
-#include "listener.h"
 #include "log.h"
 #include "metrics.h"
-#include "session.h"
 #include "worker.h"
 
 namespace banner {
@@ -177,9 +175,7 @@ struct Server::Impl {
     // requests; the last one to do so reports the reload done.
     auto ack = std::make_shared<Ack>(workers.size(), std::move(done));
     for (auto& w : workers) {
-      Worker* worker = w.get();
-      asio::post(worker->ioc, [worker, snapshot, ack] {
-        worker->snapshot = snapshot;
+      w->Install(snapshot, [ack] {
         if (ack->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && ack->done) ack->done(Status::Ok());
       });
     }
@@ -192,21 +188,8 @@ struct Server::Impl {
   void DoStop(std::string_view reason) {
     if (stopping.exchange(true)) return;
     LogEvent("info", "stopping", std::string("reason=") + std::string(reason));
-    for (auto& w : workers) {
-      Worker* worker = w.get();
-      asio::post(worker->ioc, [worker] {
-        worker->stopping = true;
-        if (worker->listener) worker->listener->Stop();
-        std::vector<Session*> sessions(worker->sessions.begin(), worker->sessions.end());
-        for (Session* s : sessions) s->Shutdown();
-        if (!worker->sessions.empty()) {
-          worker->shutdown_timer.expires_after(worker->shared->options.shutdown_timeout);
-          worker->shutdown_timer.async_wait([worker](boost::system::error_code ec) {
-            if (!ec) worker->ioc.stop();  // in-flight work overran --shutdown-timeout
-          });
-        }
-      });
-    }
+    const auto deadline = std::chrono::steady_clock::now() + shared.options.shutdown_timeout;
+    for (auto& w : workers) w->BeginShutdown(deadline);
     if (watcher) watcher->Stop();
     if (signals) {
       boost::system::error_code ec;
@@ -272,16 +255,14 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   s.shared.images = s.images.get();
   s.shared.metrics = &s.metrics;
 
+  // No thread runs yet: the workers start with the first snapshot; DoReload
+  // has them install later ones.
+  auto first = s.holder.Publish(std::move(reader), NowUnix());
   std::random_device entropy;
   for (unsigned i = 0; i < opts.threads; ++i) {
     const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
-    s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed));
+    s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed, first));
   }
-
-  // The first snapshot is installed directly (no thread runs yet); DoReload
-  // posts later ones to each worker's io_context.
-  auto first = s.holder.Publish(std::move(reader), NowUnix());
-  for (auto& w : s.workers) w->snapshot = first;
 
   // SO_REUSEPORT would let a second bannerd on the same port silently take
   // half the connections: make sure nobody listens there yet.
@@ -300,12 +281,12 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   // Worker 0 binds first (resolving port 0); the others share its port.
   for (auto& w : s.workers) {
     if (s.port != 0) endpoint.port(s.port);
-    w->listener = Listener::Create(w.get(), endpoint, opts.backlog, &st);
-    if (!w->listener) {
+    st = w->Listen(endpoint, opts.backlog);
+    if (!st.ok()) {
       *error = st;
       return nullptr;
     }
-    s.port = w->listener->local_endpoint().port();
+    s.port = w->port();
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -336,11 +317,10 @@ void Server::Start() {
   }
   for (size_t i = 0; i < s.workers.size(); ++i) {
     Worker* worker = s.workers[i].get();
-    worker->listener->Run();
     s.threads.emplace_back([worker, i] {
       const std::string name = "bannerd-io-" + std::to_string(i);
       pthread_setname_np(pthread_self(), name.c_str());
-      worker->ioc.run();
+      worker->Run();
     });
   }
   s.control_thread = std::thread([&s] {

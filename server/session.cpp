@@ -11,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "log.h"
+#include "router.h"
 #include "worker.h"
 
 namespace banner {
@@ -39,22 +40,22 @@ bool IsHttpParseError(const beast::error_code& ec) {
 Session::Session(asio::ip::tcp::socket&& socket, Worker* worker)
     : stream_(std::move(socket)),
       // Room for one whole request (head + body) plus a read chunk of the next.
-      buffer_(worker->shared->options.header_limit + worker->shared->options.body_limit + kReadChunk),
+      buffer_(worker->shared().options.header_limit + worker->shared().options.body_limit + kReadChunk),
       arena_(kArenaBytes),
       worker_(worker) {
-  worker_->sessions.insert(this);
-  worker_->shared->metrics->connections_open.fetch_add(1, std::memory_order_relaxed);
+  worker_->SessionStarted(this);
+  worker_->shared().metrics->connections_open.fetch_add(1, std::memory_order_relaxed);
   reply_.head.reserve(512);
   reply_.body.reserve(2048);
 }
 
 Session::~Session() {
-  worker_->shared->metrics->connections_open.fetch_sub(1, std::memory_order_relaxed);
+  worker_->shared().metrics->connections_open.fetch_sub(1, std::memory_order_relaxed);
   worker_->SessionEnded(this);
 }
 
 void Session::Start() {
-  worker_->metrics->ConnectionOpened();
+  worker_->metrics().ConnectionOpened();
   beast::error_code ec;
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);  // best effort
   DoReadIdle();
@@ -72,7 +73,7 @@ void Session::Shutdown() {
 
 void Session::DoReadIdle() {
   state_ = State::kIdle;
-  const ServerOptions& options = worker_->shared->options;
+  const ServerOptions& options = worker_->shared().options;
   parser_.reset();
   arena_.Reset();
   parser_.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(&arena_)));
@@ -96,7 +97,7 @@ void Session::DoRead() {
   state_ = State::kReading;
   started_ = std::chrono::steady_clock::now();
   header_bytes_ = 0;
-  stream_.expires_after(worker_->shared->options.read_timeout);
+  stream_.expires_after(worker_->shared().options.read_timeout);
   DoReadSome();
 }
 
@@ -119,7 +120,7 @@ void Session::OnReadSome(beast::error_code ec, size_t bytes) {
     // Beast applies its header limit to each chunk it parses, not to the
     // whole header: count the total here.
     header_bytes_ += bytes;
-    if (header_bytes_ > worker_->shared->options.header_limit) return RespondError(431);
+    if (header_bytes_ > worker_->shared().options.header_limit) return RespondError(431);
     if (parser_->is_header_done()) header_bytes_ = kHeaderDone;
   }
   if (parser_->is_done()) return Respond();
@@ -148,7 +149,7 @@ void Session::RespondError(int status) {
 
 void Session::DoWrite() {
   state_ = State::kWriting;
-  stream_.expires_after(worker_->shared->options.write_timeout);
+  stream_.expires_after(worker_->shared().options.write_timeout);
   const std::string_view payload = reply_.payload();
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(reply_.head),
                                                      asio::buffer(payload.data(), payload.size())};
@@ -157,10 +158,10 @@ void Session::DoWrite() {
 
 void Session::OnWrite(beast::error_code ec, size_t bytes) {
   const auto elapsed = std::chrono::steady_clock::now() - started_;
-  worker_->metrics->Record(
+  worker_->metrics().Record(
       reply_.route, reply_.status,
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
-  if (worker_->shared->options.access_log) AccessLog(bytes);
+  if (worker_->shared().options.access_log) AccessLog(bytes);
   if (ec) return DoClose();
   if (!reply_.keep_alive || stopping_) return DoLingeringClose();
   DoReadIdle();

@@ -1,17 +1,21 @@
 // Session: one HTTP/1.1 connection (Beast's async server example shape).
 //
-//   do_read_idle -> on_read_idle -> do_read -> on_read -> respond -> do_write -> on_write -> ...
+//   DoReadIdle -> OnReadIdle -> DoRead -> DoReadSome -> OnReadSome (-> DoReadSome
+//   until the request is whole) -> Respond -> DoWrite -> OnWrite -> DoReadIdle ...
 //
 // Keep-alive waits for the next request's first bytes under the idle timeout,
 // then the request must arrive whole within the read timeout. Pipelining: the
 // parser leaves the bytes of the next request in the flat_buffer, which the
 // next read parses before touching the socket. One request is handled at a
 // time, so the "queue" of pipelined requests is the buffer itself, bounded by
-// its size cap. Errors: 400 (malformed), 413 (body), 431 (headers), then a
-// lingering close (shutdown(send), drain briefly) so the client reads the
+// its size cap. Errors: RespondError() answers 400 (malformed), 413 (body) or
+// 431 (headers); after a reply that closes the connection, DoLingeringClose()
+// (shutdown(send), then OnLinger drains briefly) lets the client read the
 // answer instead of a reset.
 //
 // Lifetime: shared_from_this; a session lives while an operation is pending.
+// It registers with its worker (SessionStarted/SessionEnded), which calls
+// Shutdown() when the server stops.
 // Thread-safety: all calls on the owning worker's thread.
 #pragma once
 
@@ -27,7 +31,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "arena.h"
-#include "handler.h"
+#include "exchange.h"
 
 namespace banner {
 

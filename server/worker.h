@@ -1,26 +1,41 @@
 // Worker: one I/O thread's world. Each worker runs its own io_context on its
-// own thread with its own SO_REUSEPORT acceptor, sessions, RNG, metrics and
+// own thread with its own SO_REUSEPORT listener, sessions, RNG, metrics and
 // index snapshot pointer; the only thing shared on the request path is the
 // immutable index behind that pointer.
 //
-// Thread-safety: everything here is touched only by the worker's thread,
-// except `ioc` (post() to it from anywhere) and `shared` (immutable or atomic).
+// The worker owns its listener and its sessions and stops them itself; the
+// server reaches a running worker only through Install() and BeginShutdown(),
+// which post to the worker's thread.
+//
+//   Worker w(&shared, metrics, seed, first_snapshot);
+//   w.Listen(endpoint, backlog);    // before Run(): binds
+//   thread: w.Run();                // accepts and serves until shut down
+//   any thread: w.Install(next_snapshot, on_installed);
+//   any thread: w.BeginShutdown(deadline);   // then Run() returns
+//
+// Thread-safety: Install() and BeginShutdown() from any thread; the
+// constructor, Listen() and port() before Run(); everything else (what the
+// listener and the sessions call) on the worker's thread only.
 // Included only by the networking .cpp files (it pulls in Asio).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_set>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "handler.h"
+#include "exchange.h"
 #include "index_holder.h"
 #include "metrics.h"
 #include "rng.h"
 #include "server.h"
+#include "status.h"
 
 namespace banner {
 
@@ -37,55 +52,57 @@ struct Shared {
 
 class Worker {
  public:
-  Worker(const Shared* shared_state, WorkerMetrics* worker_metrics, uint64_t seed)
-      : ioc(1), shutdown_timer(ioc), shared(shared_state), metrics(worker_metrics), rng(seed) {}
+  // Serves `snapshot` (never null) until Install() replaces it.
+  Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
+         std::shared_ptr<const IndexSnapshot> snapshot);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
 
-  // Sessions still pending in `ioc` (after a shutdown timeout) are destroyed
-  // with it, and their destructors call SessionEnded(): `torn_down` and
-  // `sessions` are declared before `ioc` so that they outlive it.
-  ~Worker() {
-    torn_down = true;
-    listener.reset();
-  }
+  // Before Run(): opens, binds and listens on `endpoint` (SO_REUSEPORT).
+  Status Listen(const boost::asio::ip::tcp::endpoint& endpoint, int backlog);
+  // The bound port (the one picked for port 0), after Listen().
+  uint16_t port() const;
 
+  // Accepts and serves on the calling thread; returns once BeginShutdown()
+  // has let every session end, or at its deadline. REQUIRES: Listen() succeeded.
+  void Run();
+
+  // Any thread. The worker serves `snapshot` from its next request on, then
+  // calls installed() (if set) on its own thread.
+  void Install(std::shared_ptr<const IndexSnapshot> snapshot, std::function<void()> installed);
+
+  // Any thread. Graceful stop: the listener closes, idle connections close
+  // now, requests being read or written are finished (with Connection:
+  // close). Sessions still running at `deadline` are abandoned: Run()
+  // returns and they are destroyed with the worker.
+  void BeginShutdown(std::chrono::steady_clock::time_point deadline);
+
+  // --- For the listener and the sessions, on the worker's thread. ---
+  boost::asio::io_context::executor_type executor() { return ioc_.get_executor(); }
+  const Shared& shared() const { return *shared_; }
+  WorkerMetrics& metrics() { return *metrics_; }
   // The handler's context for a request handled now.
-  Context MakeContext(bool closing) {
-    Context ctx;
-    const auto now = std::chrono::system_clock::now();
-    const int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    if (secs != date_second_) {
-      date_second_ = secs;
-      date_len_ = FormatHttpDate(secs, date_, sizeof date_);
-    }
-    ctx.snapshot = snapshot.get();
-    ctx.quarter = shared->options.quarter != 0 ? shared->options.quarter : QuarterOf(secs);
-    ctx.rng = &rng;
-    ctx.images = shared->images;
-    ctx.metrics = shared->metrics;
-    ctx.now_unix = secs;
-    ctx.date = std::string_view(date_, date_len_);
-    ctx.closing = closing || stopping;
-    return ctx;
-  }
-
-  // Called from Session's destructor.
-  void SessionEnded(Session* s) {
-    sessions.erase(s);
-    if (!torn_down && stopping && sessions.empty()) shutdown_timer.cancel();
-  }
-
-  bool torn_down = false;
-  std::unordered_set<Session*> sessions;
-  boost::asio::io_context ioc;
-  boost::asio::steady_timer shutdown_timer;
-  const Shared* shared;
-  WorkerMetrics* metrics;
-  Rng rng;
-  std::shared_ptr<const IndexSnapshot> snapshot;
-  std::shared_ptr<Listener> listener;
-  bool stopping = false;
+  Context MakeContext(bool closing);
+  // Called from Session's constructor and destructor.
+  void SessionStarted(Session* session);
+  void SessionEnded(Session* session);
 
  private:
+  // Sessions still pending in ioc_ (after a shutdown timeout) are destroyed
+  // with it, and their destructors call SessionEnded() and shared(): what
+  // those touch is declared before ioc_, so that it outlives it.
+  const Shared* const shared_;
+  WorkerMetrics* const metrics_;
+  bool torn_down_ = false;  // set by ~Worker: the shutdown timer is gone
+  bool stopping_ = false;   // BeginShutdown() ran
+  std::unordered_set<Session*> sessions_;
+  boost::asio::io_context ioc_;
+  boost::asio::steady_timer shutdown_timer_;
+  Rng rng_;
+  std::shared_ptr<const IndexSnapshot> snapshot_;
+  std::shared_ptr<Listener> listener_;
+  // The Date header, formatted once per second.
   int64_t date_second_ = -1;
   char date_[40] = {};
   size_t date_len_ = 0;

@@ -14,16 +14,17 @@ void AppendInt(std::string* out, int64_t v) {
   out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
+void AppendQuotedString(std::string* out, std::string_view s, QuoteStyle style) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const bool json = style == QuoteStyle::kJson;
   out->push_back('"');
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out->push_back('\\');
       out->push_back(c);
-    } else if (u < 0x20) {
-      out->append("\\u00");
+    } else if (u < 0x20 || (u == 0x7f && !json)) {
+      out->append(json ? "\\u00" : "\\x");
       out->push_back(kHex[u >> 4]);
       out->push_back(kHex[u & 15]);
     } else {

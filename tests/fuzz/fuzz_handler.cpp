@@ -1,7 +1,7 @@
-// Fuzzes the server's pure request handler (server/handler.h): Handle() on
+// Fuzzes the server's pure request handler (server/router.h): Handle() on
 // arbitrary method, target and Cookie header bytes, against a small valid
 // index built with IndexWriter and an image store holding one image. Also
-// ParseId, FindIdCookie and RenderError on the same bytes.
+// ParseId, FindIdCookie (server/cookies.h) and RenderError on the same bytes.
 //
 // Input (FuzzedDataProvider): method, target, then up to 4 cookie values,
 // then flags (HTTP version, keep-alive, closing, quarter) from the last
@@ -28,14 +28,15 @@
 #include <string_view>
 #include <vector>
 
-#include "index_writer.h"
-#include "handler.h"
+#include "cookies.h"
+#include "fuzz_check.h"
 #include "id.h"
 #include "images.h"
 #include "index_holder.h"
+#include "index_writer.h"
 #include "metrics.h"
 #include "rng.h"
-#include "fuzz_check.h"
+#include "router.h"
 
 namespace {
 

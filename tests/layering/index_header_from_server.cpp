@@ -1,4 +1,4 @@
 // Must compile (the control for the two probes beside it): the server reaches
 // the index library's headers.
-#include "handler.h"
+#include "router.h"
 #include "index_reader.h"

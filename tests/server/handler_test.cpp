@@ -1,16 +1,17 @@
 // The pure handler, without sockets: routing, statuses, rendering, the
-// never-twice-in-a-row choice, cookies, quarters, helpers.
+// never-twice-in-a-row choice, cookies, quarters, the RNG (ParseId: tests/index/id_test.cpp).
 #include <set>
 #include <string>
 
 #include <doctest/doctest.h>
 
-#include "index_reader.h"
-#include "handler.h"
+#include "cookies.h"
 #include "id.h"
 #include "images.h"
 #include "index_holder.h"
+#include "index_reader.h"
 #include "rng.h"
+#include "router.h"
 #include "test_util.h"
 
 namespace banner {
@@ -56,72 +57,6 @@ uint64_t CookieBanner(const Reply& r, uint64_t campaign) {
   const size_t pos = r.head.find(key);
   REQUIRE(pos != std::string::npos);
   return std::stoull(r.head.substr(pos + key.size()));
-}
-
-TEST_CASE("ParseId accepts decimal ids up to 2^63-1 and nothing else") {
-  uint64_t id = 99;
-  CHECK(ParseId("0", &id));
-  CHECK(id == 0);
-  CHECK(ParseId("7", &id));
-  CHECK(id == 7);
-  CHECK(ParseId("007", &id));
-  CHECK(id == 7);
-  CHECK(ParseId("9223372036854775807", &id));
-  CHECK(id == 9223372036854775807ull);
-  for (const char* bad : {"", "+7", "-7", " 7", "7 ", "7a", "0x10", "9223372036854775808",
-                          "18446744073709551616", "99999999999999999999999", "1e3", "%37", "7/"}) {
-    CAPTURE(bad);
-    CHECK_FALSE(ParseId(bad, &id));
-  }
-}
-
-TEST_CASE("FindIdCookie reads one cookie defensively") {
-  uint64_t v = 0;
-  const std::string_view one[] = {"a=1; b7=310; b8=5"};
-  CHECK(FindIdCookie(one, 1, "b7", &v));
-  CHECK(v == 310);
-  CHECK(FindIdCookie(one, 1, "b8", &v));
-  CHECK(v == 5);
-  CHECK_FALSE(FindIdCookie(one, 1, "b9", &v));
-  CHECK_FALSE(FindIdCookie(one, 1, "b", &v));
-
-  const std::string_view quoted[] = {"b7=\"12\""};
-  CHECK(FindIdCookie(quoted, 1, "b7", &v));
-  CHECK(v == 12);
-
-  const std::string_view two[] = {"x=y", "  b7 = 44 ;junk"};
-  CHECK(FindIdCookie(two, 2, "b7", &v));
-  CHECK(v == 44);
-
-  for (const char* garbage : {"b7=", "b7=abc", "b7=-1", "b7=99999999999999999999", "b7", ";;;===;",
-                              "b7=\"", "\xff\xfe=\x01", "b7=1 2"}) {
-    CAPTURE(garbage);
-    const std::string_view h[] = {garbage};
-    CHECK_FALSE(FindIdCookie(h, 1, "b7", &v));
-  }
-  // A garbage first occurrence doesn't hide a valid later one.
-  const std::string_view mixed[] = {"b7=zz; b7=3"};
-  CHECK(FindIdCookie(mixed, 1, "b7", &v));
-  CHECK(v == 3);
-}
-
-TEST_CASE("QuarterOf follows the minute of the hour") {
-  CHECK(QuarterOf(0) == 1);
-  CHECK(QuarterOf(14 * 60 + 59) == 1);
-  CHECK(QuarterOf(15 * 60) == 2);
-  CHECK(QuarterOf(29 * 60 + 59) == 2);
-  CHECK(QuarterOf(30 * 60) == 3);
-  CHECK(QuarterOf(44 * 60 + 59) == 3);
-  CHECK(QuarterOf(45 * 60) == 4);
-  CHECK(QuarterOf(59 * 60 + 59) == 4);
-  CHECK(QuarterOf(3600) == 1);
-  CHECK(QuarterOf(1763785243) == QuarterOf(1763785243 % 3600));
-}
-
-TEST_CASE("FormatHttpDate") {
-  char buf[40];
-  const size_t n = FormatHttpDate(784111777, buf, sizeof buf);
-  CHECK(std::string_view(buf, n) == "Sun, 06 Nov 1994 08:49:37 GMT");
 }
 
 TEST_CASE("Rng::Below is in range and covers it") {

@@ -1,14 +1,13 @@
-// The request handler: pure routing and rendering, no sockets, no Beast.
+// One request/response exchange as the handler sees it: the Request (views
+// into what the session parsed), the Context it is served in (the snapshot,
+// quarter, clock, RNG, ...), and the Reply the handler renders. No sockets,
+// no Beast: the session fills a Request from Beast's parser and writes the
+// Reply's bytes.
 //
-//   Handle(request view, context {snapshot, quarter, rng, images, ...}) -> reply bytes
-//
-// The session parses the request with Beast and passes views into its own
-// buffers; the handler writes the complete response head and body into the
-// session's reusable strings (cleared, never shrunk: no allocation once they
-// have grown). Routes and statuses: SPEC section 5.
-//
-// Thread-safety: Handle() touches only its arguments; the Rng is the calling
-// thread's own.
+// Ownership: Request and Context only point at things the caller owns for the
+// duration of one Handle(). Reply owns its strings; the session reuses one
+// Reply per connection (cleared, never shrunk: no allocation once the strings
+// have grown).
 #pragma once
 
 #include <cstddef>
@@ -47,8 +46,8 @@ struct Context {
   bool closing = false;   // server is stopping: answer with Connection: close
 };
 
-// A rendered response. The session writes head, then body() unless the
-// request was HEAD.
+// A rendered response. The session writes head, then payload() (empty for
+// HEAD).
 struct Reply {
   std::string head;
   std::string body;             // rendered body (pages, JSON, SVG, errors)
@@ -72,25 +71,5 @@ struct Reply {
     route = Route::kNotFound;
   }
 };
-
-// Routes and renders one request. Clears *reply first.
-void Handle(const Request& request, const Context& context, Reply* reply);
-
-// A response for a request the session could not parse (400), whose head was
-// too large (431) or whose body was (413). Always closes the connection. Clears *reply first.
-void RenderError(int status, const Context& context, Reply* reply);
-
-// --- Helpers, shared with images.cpp and exposed for tests. ---
-
-// Finds the cookie named `name` in the Cookie header values; its value must
-// parse with ParseId. Returns false for a missing or malformed cookie.
-bool FindIdCookie(const std::string_view* headers, size_t count, std::string_view name,
-                  uint64_t* value);
-
-// Minute 0-14 -> 1, 15-29 -> 2, 30-44 -> 3, 45-59 -> 4 (UTC).
-int QuarterOf(int64_t unix_seconds);
-
-// Writes "Sun, 06 Nov 1994 08:49:37 GMT" (29 bytes) into buf; returns its length.
-size_t FormatHttpDate(int64_t unix_seconds, char* buf, size_t size);
 
 }  // namespace banner

@@ -1,0 +1,43 @@
+// What each route answers, body and head: the HTML pages (one stylesheet,
+// inlined), the campaign API's JSON, the redirect of the campaign form, the
+// images, /healthz, /metrics, and the HTML error pages (SPEC section 5).
+//
+// Each Render* function fills an empty *r whose keep_alive and send_body the
+// router has already set; `version` is the request's HTTP version (10 or 11).
+// Campaign pages and the API pick the banner (never the visitor's last one,
+// cookies.h) with ctx.rng.
+//
+// Thread-safety: touches only its arguments.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "exchange.h"
+
+namespace banner {
+
+// GET /: the campaign form and the current quarter's campaigns.
+void RenderRootPage(const Context& ctx, unsigned version, Reply* r);
+
+// GET /campaigns/{id} (json false) and /api/campaigns/{id} (json true): a
+// banner of the campaign's list, or a 404 (HTML or JSON) for a campaign
+// without one in this quarter.
+void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r);
+
+// GET /campaigns?id={id}: 302 to /campaigns/{id}.
+void RenderCampaignRedirect(uint64_t campaign_id, const Context& ctx, unsigned version, Reply* r);
+
+// GET /images/{id}: the cached PNG, or an SVG placeholder.
+void RenderImage(uint64_t banner_id, const Context& ctx, unsigned version, Reply* r);
+
+// GET /healthz and GET /metrics.
+void RenderHealth(const Context& ctx, unsigned version, Reply* r);
+void RenderMetrics(const Context& ctx, unsigned version, Reply* r);
+
+// An HTML error page for `status` saying `message`; extra_headers (CRLF-ended
+// lines) go into the head. Replaces any body already rendered.
+void RenderErrorPage(int status, std::string_view message, const Context& ctx, unsigned version, Reply* r,
+                     std::string_view extra_headers = {});
+
+}  // namespace banner
