@@ -1,33 +1,30 @@
-// bannerc as a user runs it: exit codes, files written or left alone.
+// bannerc as a user runs it: exit codes, what goes to stdout and stderr,
+// files written or left alone.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "index_reader.h"
 #include "common/files.h"
+#include "common/run_program.h"
 #include "common/temp_dir.h"
 
 namespace banner {
 namespace {
 namespace fs = std::filesystem;
+using test::ProgramRun;
 using test::ReadFile;
 using test::TempDir;
 using test::WriteFile;
 
-int Bannerc(const std::string& args, std::string* output) {
-  const std::string cmd = std::string(BANNERC_PATH) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  output->clear();
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) output->append(buf.data(), n);
-  const int status = ::pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+ProgramRun Bannerc(std::vector<std::string> args, const std::string& cwd = "") {
+  args.insert(args.begin(), BANNERC_PATH);
+  return test::RunProgram(args, cwd);
 }
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 void WriteGoodInput(const TempDir& d) {
   WriteFile(d / "in/1/clicks_1.csv", "click_id,banner_id,campaign_id\n1,10,7\n2,11,7\n3,12,8\n");
@@ -46,58 +43,61 @@ size_t FileCount(const fs::path& dir) {
 TEST_CASE("build writes an index that inspect explains, and prints a summary") {
   TempDir d;
   WriteGoodInput(d);
-  std::string out;
-  REQUIRE(Bannerc("build " + d / "in" + " -o " + d / "idx", &out) == 0);
-  CHECK(out.find("1/clicks_1.csv") != std::string::npos);
-  CHECK(out.find("orphan") != std::string::npos);
-  CHECK(out.find("MB/s") != std::string::npos);
+  ProgramRun r = Bannerc({"build", d / "in", "-o", d / "idx"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(Has(r.out, "1/clicks_1.csv"));
+  CHECK(Has(r.out, "MB/s"));
+  CHECK(Has(r.out, "1/conversions_1.csv:3: orphan: click_id 9"));
   Status s;
   auto index = IndexReader::Open(d / "idx", &s);
   REQUIRE(index != nullptr);
   CHECK(index->campaign_count(1) == 2);
 
-  REQUIRE(Bannerc("inspect " + d / "idx" + " --json --campaign 7", &out) == 0);
-  CHECK(out.find("\"format_version\":1") != std::string::npos);
-  CHECK(out.find("{\"path\":\"1/clicks_1.csv\",\"hash\":\"") != std::string::npos);
-  CHECK(out.find("{\"quarter\":1,\"campaign_id\":7,\"x\":1,\"rule\":\"converted_then_clicks\",\"banners\":"
-                 "[{\"banner_id\":10,\"clicks\":1,\"revenue\":4.213377},{\"banner_id\":11,\"clicks\":1,\"revenue\":"
-                 "0.000000}") != std::string::npos);
-  CHECK(out.find("\"campaign_id\":8") == std::string::npos);
+  r = Bannerc({"inspect", d / "idx", "--json", "--campaign", "7"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(Has(r.out, "\"format_version\":1"));
+  CHECK(Has(r.out, "{\"path\":\"1/clicks_1.csv\",\"hash\":\""));
+  CHECK(Has(r.out, "{\"quarter\":1,\"campaign_id\":7,\"x\":1,\"rule\":\"converted_then_clicks\",\"banners\":"
+                   "[{\"banner_id\":10,\"clicks\":1,\"revenue\":4.213377},{\"banner_id\":11,\"clicks\":1,\"revenue\":"
+                   "0.000000}"));
+  CHECK(!Has(r.out, "\"campaign_id\":8"));
 
-  REQUIRE(Bannerc("inspect " + d / "idx", &out) == 0);
-  CHECK(out.find("X=1  rule converted_then_clicks") != std::string::npos);
-  CHECK(out.find("4.213377") != std::string::npos);
+  r = Bannerc({"inspect", d / "idx"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(Has(r.out, "X=1  rule converted_then_clicks"));
+  CHECK(Has(r.out, "4.213377"));
 }
 
 TEST_CASE("the same inputs and seed give a byte-identical index") {
   TempDir d;
   WriteGoodInput(d);
-  std::string out;
-  REQUIRE(Bannerc("build -q " + d / "in" + " -o " + d / "a", &out) == 0);
-  REQUIRE(Bannerc("build -q --threads 1 " + d / "in" + " -o " + d / "b", &out) == 0);
+  REQUIRE(Bannerc({"build", "-q", d / "in", "-o", d / "a"}).exit_code == 0);
+  const ProgramRun r = Bannerc({"build", "-q", "--threads", "1", d / "in", "-o", d / "b"});
+  REQUIRE(r.exit_code == 0);
   CHECK(ReadFile(d / "a") == ReadFile(d / "b"));
-  CHECK(out.empty());  // --quiet
+  CHECK(r.out.empty());  // --quiet
 }
 
 TEST_CASE("a failed build leaves the existing index untouched and no temporary file") {
   TempDir d;
   WriteGoodInput(d);
-  std::string out;
-  REQUIRE(Bannerc("build -q " + d / "in" + " -o " + d / "out/idx", &out) != 0);  // no such folder
+  REQUIRE(Bannerc({"build", "-q", d / "in", "-o", d / "out/idx"}).exit_code == 1);  // no such folder
   fs::create_directories(d / "out");
-  REQUIRE(Bannerc("build -q " + d / "in" + " -o " + d / "out/idx", &out) == 0);
+  REQUIRE(Bannerc({"build", "-q", d / "in", "-o", d / "out/idx"}).exit_code == 0);
   const std::string before = ReadFile(d / "out/idx");
 
   WriteFile(d / "in/1/clicks_1_late.csv", "click_id,banner_id,campaign_id\n4,10,seven\n");
-  CHECK(Bannerc("build " + d / "in" + " -o " + d / "out/idx", &out) == 1);
-  CHECK(out.find("1/clicks_1_late.csv:2: campaign_id is not a non-negative integer: 'seven'") != std::string::npos);
-  CHECK(out.find("was not changed") != std::string::npos);
+  ProgramRun r = Bannerc({"build", d / "in", "-o", d / "out/idx"});
+  CHECK(r.exit_code == 1);
+  CHECK(Has(r.out, "1/clicks_1_late.csv:2: campaign_id is not a non-negative integer: 'seven'"));
+  CHECK(Has(r.err, "was not changed"));
   CHECK(ReadFile(d / "out/idx") == before);
   CHECK(FileCount(d / "out") == 1);
 
   WriteFile(d / "in/bogus.csv", "x");
-  CHECK(Bannerc("build " + d / "in" + " -o " + d / "out/idx", &out) == 1);
-  CHECK(out.find("bogus.csv") != std::string::npos);
+  r = Bannerc({"build", d / "in", "-o", d / "out/idx"});
+  CHECK(r.exit_code == 1);
+  CHECK(Has(r.err, "bogus.csv"));
   CHECK(ReadFile(d / "out/idx") == before);
   CHECK(FileCount(d / "out") == 1);
 }
@@ -106,8 +106,7 @@ TEST_CASE("--rejects keeps every rejected row with file, line, reason and text")
   TempDir d;
   WriteGoodInput(d);
   WriteFile(d / "in/1/clicks_1_late.csv", "click_id,banner_id,campaign_id\n4,10,\"se,ven\"\n1,99,7\n");
-  std::string out;
-  REQUIRE(Bannerc("build " + d / "in" + " -o " + d / "idx --rejects " + d / "rejects.csv", &out) == 0);
+  REQUIRE(Bannerc({"build", d / "in", "-o", d / "idx", "--rejects", d / "rejects.csv"}).exit_code == 0);
   const std::string rejects = ReadFile(d / "rejects.csv");
   CHECK(rejects ==
         "file,line,kind,reason,text\n"
@@ -123,24 +122,25 @@ TEST_CASE("--rejects keeps every rejected row with file, line, reason and text")
 TEST_CASE("check validates and writes nothing") {
   TempDir d;
   WriteGoodInput(d);
-  std::string out;
-  CHECK(Bannerc("check " + d / "in", &out) == 0);
-  CHECK(out.find("check passed") != std::string::npos);
-  CHECK(FileCount(d.path()) == 1);
+  const ProgramRun r = Bannerc({"check", d / "in"});
+  CHECK(r.exit_code == 0);
+  CHECK(Has(r.out, "check passed"));
+  CHECK(d.List() == std::vector<std::string>{"in"});
 }
 
 TEST_CASE("usage errors exit 2, --help exits 0, a corrupt index exits 1") {
-  std::string out;
-  CHECK(Bannerc("", &out) == 2);
-  CHECK(Bannerc("build", &out) == 2);
-  CHECK(Bannerc("frobnicate", &out) == 2);
-  CHECK(Bannerc("inspect x --quarter 5", &out) == 2);
-  CHECK(Bannerc("--help", &out) == 0);
-  CHECK(out.find("build") != std::string::npos);
+  CHECK(Bannerc({}).exit_code == 2);
+  CHECK(Bannerc({"build"}).exit_code == 2);
+  CHECK(Bannerc({"frobnicate"}).exit_code == 2);
+  CHECK(Bannerc({"inspect", "x", "--quarter", "5"}).exit_code == 2);
+  ProgramRun r = Bannerc({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(Has(r.out, "build"));
   TempDir d;
   WriteFile(d / "idx", "garbage");
-  CHECK(Bannerc("inspect " + d / "idx", &out) == 1);
-  CHECK(out.find("shorter than the 64-byte header") != std::string::npos);
+  r = Bannerc({"inspect", d / "idx"});
+  CHECK(r.exit_code == 1);
+  CHECK(Has(r.err, "shorter than the 64-byte header"));
 }
 
 }  // namespace banner
