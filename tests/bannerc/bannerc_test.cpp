@@ -143,4 +143,31 @@ TEST_CASE("usage errors exit 2, --help exits 0, a corrupt index exits 1") {
   CHECK(Has(r.err, "shorter than the 64-byte header"));
 }
 
+TEST_CASE("inspect --json is valid UTF-8 JSON whatever the bytes of the input file names") {
+  TempDir d;
+  WriteGoodInput(d);
+  // Not UTF-8 (a lone byte, a truncated sequence, an encoded surrogate, an
+  // overlong form), beside valid UTF-8 and characters JSON must escape.
+  const std::string name = "1/clicks_1_\xff_\xc3_\xed\xa0\x80_\xc0\xaf_\xc3\xa9_\"\\\x01\n.csv";
+  WriteFile(d / ("in/" + name), "click_id,banner_id,campaign_id\n7,10,9\n");
+  REQUIRE(Bannerc({"build", "-q", d / "in", "-o", d / "idx"}).exit_code == 0);
+  const ProgramRun r = Bannerc({"inspect", "--json", d / "idx"});
+  REQUIRE(r.exit_code == 0);
+  WriteFile(d / "inspect.json", r.out);
+
+  // Python's json module, strict (no raw control characters), on the bytes
+  // decoded as strict UTF-8; the name must come out as Python's own
+  // replacement of the invalid sequences.
+  const std::string script =
+      "import json, os, sys\n"
+      "doc = json.loads(open(sys.argv[1], 'rb').read().decode('utf-8', 'strict'), strict=True)\n"
+      "paths = [i['path'] for i in doc['inputs']]\n"
+      "want = os.fsencode(sys.argv[2]).decode('utf-8', 'replace')\n"
+      "sys.exit(0 if want in paths and len(paths) == 4 else 'got ' + ascii(paths))\n";
+  const ProgramRun py = test::RunProgram({PYTHON3_PATH, "-c", script, d / "inspect.json", name});
+  CHECK_MESSAGE(py.exit_code == 0, py.err);
+  CHECK(Has(r.out, "clicks_1_\xef\xbf\xbd_\xef\xbf\xbd_\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd_\xef\xbf\xbd\xef\xbf\xbd_"
+                   "\xc3\xa9_\\\"\\\\\\u0001\\u000a.csv"));
+}
+
 }  // namespace banner

@@ -156,7 +156,9 @@ int main(int argc, char** argv) {
   add_compile_options(check);
   CLI::App* inspect = app.add_subcommand("inspect", "show what an index will serve, and why");
   inspect->add_option("INDEX", args.index, "index file")->required();
-  inspect->add_flag("--json", args.json, "print JSON (SPEC section 4) instead of a table");
+  inspect->add_flag("--json", args.json,
+                    "print JSON (SPEC section 4) instead of a table; bytes of file names that are not "
+                    "UTF-8 become U+FFFD");
   inspect->add_option("--campaign", args.campaign, "only this campaign");
   inspect->add_option("--quarter", args.quarter, "only this quarter (1-4)")->check(CLI::Range(1, 4));
 
