@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "run_on_threads.h"
+
 namespace banner {
 
 std::optional<InputName> ParseInputName(std::string_view name) {
@@ -42,10 +44,7 @@ void HashAll(std::vector<InputFile>* inputs) {
       in.file->DropPages(bytes);
     }
   };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
+  RunOnThreads(std::thread::hardware_concurrency(), work);
 }
 
 }  // namespace
