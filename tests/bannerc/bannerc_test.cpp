@@ -26,6 +26,12 @@ ProgramRun Bannerc(std::vector<std::string> args, const std::string& cwd = "") {
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+std::string Joined(const std::vector<std::string>& args) {
+  std::string s;
+  for (const std::string& a : args) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
 void WriteGoodInput(const TempDir& d) {
   WriteFile(d / "in/1/clicks_1.csv", "click_id,banner_id,campaign_id\n1,10,7\n2,11,7\n3,12,8\n");
   WriteFile(d / "in/1/conversions_1.csv", "conversion_id,click_id,revenue\n1,1,4.213377\n2,9,1.0\n");
@@ -141,6 +147,50 @@ TEST_CASE("usage errors exit 2, --help exits 0, a corrupt index exits 1") {
   r = Bannerc({"inspect", d / "idx"});
   CHECK(r.exit_code == 1);
   CHECK(Has(r.err, "shorter than the 64-byte header"));
+}
+
+TEST_CASE("numeric options are decimal, in range, or a usage error that says the range") {
+  TempDir d;
+  WriteGoodInput(d);
+  const std::string in = d / "in", idx = d / "idx";
+  struct Case {
+    std::vector<std::string> args;
+    std::string range;
+  };
+  const Case refused[] = {
+      {{"build", in, "-o", idx, "--threads", "100000"}, "0 to 256"},
+      {{"build", in, "-o", idx, "--threads", "257"}, "0 to 256"},
+      {{"build", in, "-o", idx, "--threads", "-1"}, "0 to 256"},
+      {{"build", in, "-o", idx, "--threads", "4294967297"}, "0 to 256"},
+      {{"build", in, "-o", idx, "--threads", "2x"}, "0 to 256"},
+      {{"check", in, "--threads", "100000"}, "0 to 256"},
+      {{"build", in, "-o", idx, "--seed", "-1"}, "0 to 18446744073709551615"},
+      {{"build", in, "-o", idx, "--seed", "18446744073709551616"}, "0 to 18446744073709551615"},
+      {{"build", in, "-o", idx, "--seed", "0x10"}, "0 to 18446744073709551615"},
+      {{"inspect", idx, "--campaign", "-1"}, "0 to 9223372036854775807"},
+      {{"inspect", idx, "--campaign", "9223372036854775808"}, "0 to 9223372036854775807"},
+      {{"inspect", idx, "--quarter", "0"}, "1 to 4"},
+      {{"inspect", idx, "--quarter", "5"}, "1 to 4"},
+      {{"inspect", idx, "--quarter", "0x1"}, "1 to 4"},
+  };
+  for (const Case& c : refused) {
+    CAPTURE(Joined(c.args));
+    const ProgramRun r = Bannerc(c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(Has(r.err, c.args.back()));
+    CHECK(Has(r.err, c.range));
+    CHECK(d.List() == std::vector<std::string>{"in"});
+  }
+
+  // The limits themselves are accepted, and leading zeros are decimal, not octal.
+  REQUIRE(Bannerc({"build", "-q", in, "-o", idx, "--threads", "256", "--seed", "010"}).exit_code == 0);
+  REQUIRE(Bannerc({"build", "-q", in, "-o", d / "ten", "--seed", "10"}).exit_code == 0);
+  CHECK(ReadFile(idx) == ReadFile(d / "ten"));
+  REQUIRE(Bannerc({"build", "-q", in, "-o", d / "max", "--seed", "18446744073709551615"}).exit_code == 0);
+  const ProgramRun r = Bannerc({"inspect", idx, "--quarter", "01", "--campaign", "007"});
+  CHECK(r.exit_code == 0);
+  CHECK(Has(r.out, "quarter 1  campaign 7  X=1"));
+  CHECK(Bannerc({"inspect", idx, "--campaign", "9223372036854775807"}).exit_code == 0);
 }
 
 TEST_CASE("inspect --json is valid UTF-8 JSON whatever the bytes of the input file names") {

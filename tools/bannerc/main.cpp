@@ -12,10 +12,12 @@
 #include <memory>
 
 #include "atomic_file.h"
-#include "compiler.h"
-#include "index_writer.h"
 #include "build_summary.h"
+#include "compiler.h"
+#include "decimal_option.h"
+#include "id.h"
 #include "index_dump.h"
+#include "index_writer.h"
 #include "rejects_file.h"
 
 namespace banner {
@@ -133,9 +135,11 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   using banner::Args;
   Args args;
+  using banner::DecimalRange;
   CLI::App app{
       "bannerc: compile impression, click and conversion CSVs into a banner index for bannerd.\n"
       "Input files are {impressions,clicks,conversions}_{quarter}[_suffix].csv anywhere below INPUT_DIR."};
+  app.footer("Exit status: 0 success, 1 data or I/O error (the existing index untouched), 2 usage error.");
   app.require_subcommand(1);
 
   auto add_compile_options = [&](CLI::App* cmd) {
@@ -145,8 +149,14 @@ int main(int argc, char** argv) {
     cmd->add_option("--rejects", args.rejects,
                     "write every rejected row (unparseable, conflicting, orphan) to this CSV and "
                     "build from the rest instead of failing on unparseable rows");
-    cmd->add_option("--seed", args.seed, "seed of the random fill for short lists")->capture_default_str();
-    cmd->add_option("--threads", args.threads, "parser threads (0: one per core)")->capture_default_str();
+    cmd->add_option("--seed", args.seed, "seed of the random fill for short lists")
+        ->transform(DecimalRange(0, UINT64_MAX))
+        ->capture_default_str();
+    cmd->add_option("--threads", args.threads,
+                    "parser threads, 0 (one per core) to " + std::to_string(banner::kMaxThreads) +
+                        "; each holds a 48 MiB buffer")
+        ->transform(DecimalRange(0, banner::kMaxThreads))
+        ->capture_default_str();
     cmd->add_flag("-q,--quiet", args.quiet, "print errors only");
   };
   CLI::App* build = app.add_subcommand("build", "compile INPUT_DIR into the index file -o INDEX (atomically)");
@@ -159,8 +169,8 @@ int main(int argc, char** argv) {
   inspect->add_flag("--json", args.json,
                     "print JSON (SPEC section 4) instead of a table; bytes of file names that are not "
                     "UTF-8 become U+FFFD");
-  inspect->add_option("--campaign", args.campaign, "only this campaign");
-  inspect->add_option("--quarter", args.quarter, "only this quarter (1-4)")->check(CLI::Range(1, 4));
+  inspect->add_option("--campaign", args.campaign, "only this campaign")->transform(DecimalRange(0, banner::kMaxId));
+  inspect->add_option("--quarter", args.quarter, "only this quarter")->transform(DecimalRange(1, 4));
 
   try {
     app.parse(argc, argv);
