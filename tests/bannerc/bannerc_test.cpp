@@ -53,7 +53,7 @@ TEST_CASE("build writes an index that inspect explains, and prints a summary") {
   REQUIRE(r.exit_code == 0);
   CHECK(Has(r.out, "1/clicks_1.csv"));
   CHECK(Has(r.out, "MB/s"));
-  CHECK(Has(r.out, "1/conversions_1.csv:3: orphan: click_id 9"));
+  CHECK(Has(r.err, "1/conversions_1.csv:3: orphan: click_id 9"));  // the diagnosis, on stderr
   Status s;
   auto index = IndexReader::Open(d / "idx", &s);
   REQUIRE(index != nullptr);
@@ -95,7 +95,7 @@ TEST_CASE("a failed build leaves the existing index untouched and no temporary f
   WriteFile(d / "in/1/clicks_1_late.csv", "click_id,banner_id,campaign_id\n4,10,seven\n");
   ProgramRun r = Bannerc({"build", d / "in", "-o", d / "out/idx"});
   CHECK(r.exit_code == 1);
-  CHECK(Has(r.out, "1/clicks_1_late.csv:2: campaign_id is not a non-negative integer: 'seven'"));
+  CHECK(Has(r.err, "1/clicks_1_late.csv:2: campaign_id is not a non-negative integer: 'seven'"));
   CHECK(Has(r.err, "was not changed"));
   CHECK(ReadFile(d / "out/idx") == before);
   CHECK(FileCount(d / "out") == 1);
@@ -147,6 +147,30 @@ TEST_CASE("usage errors exit 2, --help exits 0, a corrupt index exits 1") {
   r = Bannerc({"inspect", d / "idx"});
   CHECK(r.exit_code == 1);
   CHECK(Has(r.err, "shorter than the 64-byte header"));
+}
+
+TEST_CASE("-q hides progress and summary, never which rows are bad") {
+  TempDir d;
+  WriteGoodInput(d);
+  WriteFile(d / "in/1/clicks_1_late.csv", "click_id,banner_id,campaign_id\n4,10,seven\n");
+  ProgramRun r = Bannerc({"build", "-q", d / "in", "-o", d / "idx"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(Has(r.err, "1 unparseable row(s)"));
+  CHECK(Has(r.err, "1/clicks_1_late.csv:2: campaign_id is not a non-negative integer: 'seven'"));
+  CHECK(Has(r.err, "cannot be parsed"));
+
+  // Set aside with --rejects, the build succeeds; the rows are still named.
+  r = Bannerc({"build", "-q", d / "in", "-o", d / "idx", "--rejects", d / "rejects.csv"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(Has(r.err, "1/clicks_1_late.csv:2: campaign_id"));
+  CHECK(Has(r.err, "1/conversions_1.csv:3: orphan"));
+
+  r = Bannerc({"check", "-q", d / "in"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(Has(r.err, "1/clicks_1_late.csv:2: campaign_id"));
 }
 
 TEST_CASE("numeric options are decimal, in range, or a usage error that says the range") {

@@ -74,6 +74,12 @@ int RunCompile(const Args& args, bool write) {
   if (!result.files.empty() && !args.quiet) {
     std::fputs(FormatBuildSummary(result, seconds).c_str(), stdout);
   }
+  // The diagnosis, even with -q: which rows were rejected, and where.
+  const std::string rejected = FormatRejectedRows(result);
+  if (!rejected.empty()) {
+    std::fflush(stdout);
+    std::fputs(rejected.c_str(), stderr);
+  }
   if (status.ok() && rejects) {
     status = rejects->Commit();
     if (status.ok() && !args.quiet) {
@@ -157,7 +163,9 @@ int main(int argc, char** argv) {
                         "; each holds a 48 MiB buffer")
         ->transform(DecimalRange(0, banner::kMaxThreads))
         ->capture_default_str();
-    cmd->add_flag("-q,--quiet", args.quiet, "print errors only");
+    cmd->add_flag("-q,--quiet", args.quiet,
+                  "no progress and no summary; errors, and the first rejected rows as file:line: reason, "
+                  "still go to stderr");
   };
   CLI::App* build = app.add_subcommand("build", "compile INPUT_DIR into the index file -o INDEX (atomically)");
   add_compile_options(build);
