@@ -103,7 +103,7 @@ class Build {
       : options_(options), result_(result), rejects_(options.on_reject, result) {}
 
   Status Run() {
-    Status s = DiscoverInputs(options_.input_dir, &inputs_);
+    Status s = DiscoverInputs(options_.input_dir, options_.outputs, &inputs_);
     if (!s.ok()) return s;
     s = PlanTasks();
     if (!s.ok()) return s;

@@ -38,6 +38,9 @@ inline constexpr unsigned kMaxThreads = 256;
 
 struct CompileOptions {
   std::string input_dir;
+  // The files the caller will write (index, rejects file): never read as
+  // inputs. REQUIRES: CheckOutputPaths(input_dir, outputs) passed.
+  std::vector<std::string> outputs;
   uint64_t seed = 1;
   // false: an unparseable row fails the compile. true: it is only rejected.
   bool reject_bad_rows = false;

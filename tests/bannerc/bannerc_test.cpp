@@ -40,9 +40,20 @@ void WriteGoodInput(const TempDir& d) {
 
 size_t FileCount(const fs::path& dir) {
   size_t n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  for ([[maybe_unused]] const auto& e : fs::recursive_directory_iterator(dir)) ++n;
   return n;
 }
+
+std::vector<std::string> InputPaths(const std::string& index_path) {
+  Status s;
+  auto index = IndexReader::Open(index_path, &s);
+  REQUIRE_MESSAGE(index != nullptr, s.message());
+  std::vector<std::string> paths;
+  for (const InputRecord& in : index->inputs()) paths.push_back(in.path);
+  return paths;
+}
+
+const std::vector<std::string> kGoodInputs = {"1/clicks_1.csv", "1/conversions_1.csv", "1/impressions_1.csv"};
 
 }  // namespace
 
@@ -142,11 +153,109 @@ TEST_CASE("usage errors exit 2, --help exits 0, a corrupt index exits 1") {
   ProgramRun r = Bannerc({"--help"});
   CHECK(r.exit_code == 0);
   CHECK(Has(r.out, "build"));
+  for (const std::string cmd : {"build", "check"}) {  // the rules, with each command's own help
+    r = Bannerc({cmd, "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK(Has(r.out, "hidden files and folders"));
+    CHECK(Has(r.out, "are never read as"));
+    CHECK(Has(r.out, "usage error"));
+  }
   TempDir d;
   WriteFile(d / "idx", "garbage");
   r = Bannerc({"inspect", d / "idx"});
   CHECK(r.exit_code == 1);
   CHECK(Has(r.err, "shorter than the 64-byte header"));
+}
+
+// SPEC 2: what bannerc writes is never read as input, wherever it is placed.
+TEST_CASE("the index and the rejects file inside the input folder are never read as inputs") {
+  TempDir d;
+  WriteGoodInput(d);
+  const std::string in = d / "in";
+  for (const std::string cmd : {"build", "check"}) {
+    CAPTURE(cmd);
+    for (int round = 0; round < 2; ++round) {  // the second build finds the first one's files
+      CAPTURE(round);
+      // check takes -o too: the index a build would write is not an input either.
+      const ProgramRun r = Bannerc({cmd, in, "-o", in + "/out.idx", "--rejects", in + "/rejects.csv"});
+      CHECK_MESSAGE(r.exit_code == 0, r.err);
+      CHECK(Has(ReadFile(in + "/rejects.csv"), "1/conversions_1.csv,3,orphan"));
+    }
+  }
+  CHECK(InputPaths(in + "/out.idx") == kGoodInputs);
+
+  // The same files spelled another way: relative, with "." and "..", through a symlinked folder.
+  fs::create_directory_symlink(in, d / "link");
+  ProgramRun r = Bannerc({"build", "in", "-o", "./in/1/../out.idx", "--rejects", d / "link/rejects.csv"}, d / "");
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(InputPaths(in + "/out.idx") == kGoodInputs);
+
+  // Hidden files and folders are skipped: a temporary left by a crashed
+  // build, an upload in progress.
+  WriteFile(in + "/.out.idx.tmp-Xy12Zq", "half an index");
+  WriteFile(in + "/1/.clicks_1.csv.partial", "click_id,banner_id,campaign_id\n1,10,");
+  WriteFile(in + "/.sync/1/clicks_1.csv", "not, a, clicks file");
+  r = Bannerc({"build", "-q", in, "-o", in + "/out.idx", "--rejects", in + "/rejects.csv"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(InputPaths(in + "/out.idx") == kGoodInputs);
+}
+
+TEST_CASE("an output at an input's path is a usage error, and nothing is written") {
+  TempDir d;
+  WriteGoodInput(d);
+  WriteFile(d / "ext/impressions.csv", "banner_id,campaign_id\n15,8\n");
+  fs::create_symlink(d / "ext/impressions.csv", d / "in/1/impressions_1_ext.csv");
+  fs::create_directory_symlink(d / "in/1", d / "q1");
+  const std::string in = d / "in";
+  const size_t files_before = FileCount(d.path());
+  const std::string clicks_before = ReadFile(in + "/1/clicks_1.csv");
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string names;  // the input named in the message
+  };
+  const Case cases[] = {
+      {{"build", in, "-o", in + "/1/clicks_1.csv"}, "1/clicks_1.csv"},
+      {{"build", in, "-o", in + "/1/clicks_1_new.csv"}, "1/clicks_1_new.csv"},  // would be read next time
+      {{"build", in, "-o", d / "q1/clicks_1.csv"}, "1/clicks_1.csv"},           // through a symlinked folder
+      {{"build", in, "-o", d / "ext/impressions.csv"}, "1/impressions_1_ext.csv"},  // an input symlink's target
+      {{"build", in, "-o", d / "idx", "--rejects", in + "/1/conversions_1.csv"}, "1/conversions_1.csv"},
+      {{"check", in, "--rejects", in + "/1/conversions_1.csv"}, "1/conversions_1.csv"},
+      {{"check", in, "-o", in + "/1/clicks_1.csv"}, "1/clicks_1.csv"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(Joined(c.args));
+    const ProgramRun r = Bannerc(c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(Has(r.err, c.names));
+    CHECK(Has(r.err, "nothing was written"));
+    CHECK(FileCount(d.path()) == files_before);
+    CHECK(ReadFile(in + "/1/clicks_1.csv") == clicks_before);
+  }
+}
+
+TEST_CASE("the index and the rejects file at one path is a usage error, and nothing is written") {
+  TempDir d;
+  WriteGoodInput(d);
+  fs::create_directory_symlink(d.path(), d / "self");
+  const std::string in = d / "in";
+  const std::vector<std::pair<std::string, std::string>> spellings = {
+      {d / "x", d / "x"},
+      {d / "x", d / "in/../x"},
+      {"x", "./x"},
+      {d / "x", "x"},  // absolute and relative, run from d
+      {d / "x", d / "self/x"},
+  };
+  for (const auto& [output, rejects] : spellings) {
+    CAPTURE(output);
+    CAPTURE(rejects);
+    for (const std::string cmd : {"build", "check"}) {
+      const ProgramRun r = Bannerc({cmd, in, "-o", output, "--rejects", rejects}, d / "");
+      CHECK(r.exit_code == 2);
+      CHECK(Has(r.err, "are the same file"));
+      CHECK(d.List() == std::vector<std::string>{"in", "self"});
+    }
+  }
 }
 
 TEST_CASE("-q hides progress and summary, never which rows are bad") {
