@@ -11,6 +11,8 @@
 #include <set>
 #include <thread>
 
+#include "common/sanitized_build.h"
+
 namespace banner {
 namespace {
 
@@ -28,17 +30,6 @@ struct Tasks {
   }
 };
 
-bool Sanitized() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  return true;
-#endif
-#endif
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("RunOnThreads runs the work on the threads asked for, the caller's included") {
@@ -55,7 +46,7 @@ TEST_CASE("RunOnThreads runs the work on the threads asked for, the caller's inc
 }
 
 TEST_CASE("RunOnThreads finishes the work when the system refuses threads") {
-  if (Sanitized()) return;  // the sanitizers' own allocators need the address space this test takes away
+  if (test::SanitizedBuild()) return;  // their allocators need the address space this test takes away
   // In a child process whose address space has room for a few 8 MiB thread
   // stacks, not for 64: thread creation fails (EAGAIN) part way.
   const pid_t pid = ::fork();
