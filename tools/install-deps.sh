@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages the build needs, if any is missing.
 # Usage: tools/install-deps.sh [extra packages...]
 set -euo pipefail
-packages=(cmake ninja-build g++ libboost1.81-dev libfccp-dev libxxhash-dev libcli11-dev doctest-dev "$@")
+# python3: a bannerc test parses inspect --json with Python's json module.
+packages=(cmake ninja-build g++ libboost1.81-dev libfccp-dev libxxhash-dev libcli11-dev doctest-dev python3 "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,6 +17,7 @@
 #include "csv_reader.h"
 #include "input_files.h"
 #include "reject_report.h"
+#include "run_on_threads.h"
 
 namespace banner {
 namespace {
@@ -102,7 +103,7 @@ class Build {
       : options_(options), result_(result), rejects_(options.on_reject, result) {}
 
   Status Run() {
-    Status s = DiscoverInputs(options_.input_dir, &inputs_);
+    Status s = DiscoverInputs(options_.input_dir, options_.outputs, &inputs_);
     if (!s.ok()) return s;
     s = PlanTasks();
     if (!s.ok()) return s;
@@ -147,13 +148,9 @@ class Build {
   }
 
   void RunWorkers() {
-    unsigned n = options_.threads ? options_.threads : std::thread::hardware_concurrency();
-    n = std::max(1u, n);
+    const unsigned n = std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
     window_ = 4 * n;
-    std::vector<std::thread> threads;
-    for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { Work(); });
-    Work();
-    for (auto& t : threads) t.join();
+    RunOnThreads(n, [this] { Work(); });
   }
 
   // The oldest task not merged yet: parsing may run at most window_ ahead of

@@ -32,12 +32,19 @@ struct RejectedRow {
   std::string_view text;  // the original line
 };
 
+// The most parser threads a compile may be asked for. Each holds a 48 MiB
+// parse buffer (fast-cpp-csv-parser's), so this bounds memory too.
+inline constexpr unsigned kMaxThreads = 256;
+
 struct CompileOptions {
   std::string input_dir;
+  // The files the caller will write (index, rejects file): never read as
+  // inputs. REQUIRES: CheckOutputPaths(input_dir, outputs) passed.
+  std::vector<std::string> outputs;
   uint64_t seed = 1;
   // false: an unparseable row fails the compile. true: it is only rejected.
   bool reject_bad_rows = false;
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: one per core. REQUIRES: <= kMaxThreads
   size_t chunk_bytes = 4 << 20;
   // Called for every rejected row, in input order, from one thread at a time.
   std::function<void(const RejectedRow&)> on_reject;

@@ -1,11 +1,15 @@
 #include "input_files.h"
 
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
+
+#include "atomic_file.h"
+#include "run_on_threads.h"
 
 namespace banner {
 
@@ -30,6 +34,36 @@ std::optional<InputName> ParseInputName(std::string_view name) {
 
 namespace {
 
+namespace fs = std::filesystem;
+
+bool IsHidden(const fs::path& path) { return path.filename().string().starts_with('.'); }
+
+// Every regular file below `dir` except hidden ones and those in hidden
+// folders, as paths that start with `dir`. Symlinks to files count (their
+// target is read); symlinks to folders are not followed.
+Status ListFiles(const std::string& dir, std::vector<fs::path>* files) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Status::Error(dir + ": not a directory (expected a folder of CSV files)");
+  }
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (IsHidden(it->path())) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    std::error_code type_ec;  // a dangling symlink is no file, not a listing error
+    if (it->is_regular_file(type_ec)) files->push_back(it->path());
+  }
+  if (ec) return Status::Error(dir + ": cannot list: " + ec.message());
+  return Status::Ok();
+}
+
+std::string RelativePath(const fs::path& path, const std::string& dir) {
+  return path.lexically_relative(dir).generic_string();
+}
+
+bool SameFile(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
 // Hashes every input, one file at a time per core: reading the pages is most
 // of a build's first pass.
 void HashAll(std::vector<InputFile>* inputs) {
@@ -42,28 +76,66 @@ void HashAll(std::vector<InputFile>* inputs) {
       in.file->DropPages(bytes);
     }
   };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
+  RunOnThreads(std::thread::hardware_concurrency(), work);
 }
 
 }  // namespace
 
-Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return Status::Error(dir + ": not a directory (expected a folder of CSV files)");
+Status CheckOutputPaths(const std::string& dir, const std::vector<std::string>& outputs) {
+  std::vector<std::string> written;
+  for (const std::string& out : outputs) {
+    written.push_back(ResolvedWritePath(out));
+    for (size_t i = 0; i + 1 < written.size(); ++i) {
+      if (written[i] == written.back()) {
+        return Status::Error(outputs[i] + " and " + out + " are the same file; each output needs a path of its own");
+      }
+    }
   }
+  // A folder that cannot be listed fails the build itself, as an I/O error,
+  // before anything is published; what it holds cannot be checked here.
+  std::vector<fs::path> files;
+  if (!ListFiles(dir, &files).ok()) return Status::Ok();
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    // Inside the input folder, under an input name: read as an input by the
+    // next build, whether or not it exists yet.
+    const fs::path rel = fs::path(written[o]).lexically_relative(root);
+    const bool inside = !ec && !rel.empty() && *rel.begin() != "..";
+    if (inside && std::none_of(rel.begin(), rel.end(), IsHidden) && ParseInputName(rel.filename().string())) {
+      return Status::Error(outputs[o] + ": is an input's path (" + rel.generic_string() + " below " + dir +
+                           "): bannerc never writes where it reads; write it outside " + dir +
+                           " or under a name that does not fit {impressions,clicks,conversions}_{1-4}[_suffix].csv");
+    }
+    // The target of an input symlink, or a hard link of an input.
+    struct stat target;
+    if (::lstat(written[o].c_str(), &target) != 0) continue;
+    for (const fs::path& file : files) {
+      struct stat input;
+      if (ParseInputName(file.filename().string()) && ::stat(file.c_str(), &input) == 0 && SameFile(input, target)) {
+        return Status::Error(outputs[o] + ": is the input file " + RelativePath(file, dir) + " below " + dir +
+                             " (the same file under another path): bannerc never writes where it reads");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status DiscoverInputs(const std::string& dir, const std::vector<std::string>& outputs,
+                      std::vector<InputFile>* inputs) {
+  std::vector<fs::path> files;
+  Status s = ListFiles(dir, &files);
+  if (!s.ok()) return s;
+  std::vector<std::string> written;
+  for (const std::string& out : outputs) written.push_back(ResolvedWritePath(out));
   std::vector<std::string> bad_names;
   inputs->clear();
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
+  for (const fs::path& file : files) {
+    if (std::find(written.begin(), written.end(), ResolvedWritePath(file.string())) != written.end()) continue;
     InputFile in;
-    in.path = it->path().string();
-    in.relative_path = it->path().lexically_relative(dir).generic_string();
-    const auto name = ParseInputName(it->path().filename().string());
+    in.path = file.string();
+    in.relative_path = RelativePath(file, dir);
+    const auto name = ParseInputName(file.filename().string());
     if (!name) {
       bad_names.push_back(in.relative_path);
       continue;
@@ -71,7 +143,6 @@ Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
     in.name = *name;
     inputs->push_back(std::move(in));
   }
-  if (ec) return Status::Error(dir + ": cannot list: " + ec.message());
   if (!bad_names.empty()) {
     std::sort(bad_names.begin(), bad_names.end());
     std::string message = dir + ": file names must be {impressions,clicks,conversions}_{1-4}[_suffix].csv;"
@@ -85,7 +156,6 @@ Status DiscoverInputs(const std::string& dir, std::vector<InputFile>* inputs) {
   });
 
   for (InputFile& in : *inputs) {
-    Status s;
     in.file = MappedFile::Open(in.path, &s);
     if (!in.file) return s;
   }

@@ -74,6 +74,16 @@ Status AtomicFile::Commit() {
   return Status::Ok();
 }
 
+std::string ResolvedWritePath(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path given(path);
+  const fs::path folder = given.parent_path().empty() ? fs::path(".") : given.parent_path();
+  std::error_code ec;
+  fs::path resolved = fs::weakly_canonical(fs::absolute(folder, ec), ec);
+  if (ec) resolved = folder;  // the write itself will fail and say why
+  return (resolved / given.filename()).string();
+}
+
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   Status s;
   std::unique_ptr<AtomicFile> f = AtomicFile::Create(path, &s);

@@ -1,9 +1,10 @@
 // Publishing a file atomically: readers see the old file or the new one,
-// never a mix. The bytes go to a temporary file in the same directory; on
-// Commit() it is made 0644, fsync'ed and rename()d over `path`, and the
-// directory is fsync'ed so the rename survives a crash. On any failure, or
-// without Commit(), the temporary is removed and `path` is left exactly as it
-// was.
+// never a mix. The bytes go to a temporary file in the same directory, named
+// ".{name}.tmp-XXXXXX" (hidden, so that bannerc's input discovery never reads
+// one, even one left by a crash); on Commit() it is made 0644, fsync'ed and
+// rename()d over `path`, and the directory is fsync'ed so the rename survives
+// a crash. On any failure, or without Commit(), the temporary is removed and
+// `path` is left exactly as it was.
 #pragma once
 
 #include <memory>
@@ -36,5 +37,11 @@ class AtomicFile {
 
 // The whole file at once: Create, Append, Commit.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+// The file that publishing to `path` replaces, however `path` is spelled: an
+// absolute path whose folders are resolved (".", "..", symlinks, as far as
+// they exist) followed by the last name as given, since rename() replaces a
+// symlink there rather than its target.
+std::string ResolvedWritePath(const std::string& path);
 
 }  // namespace banner

@@ -10,6 +10,8 @@
 
 namespace banner {
 
+inline constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
+
 // Accepts ASCII digits only (no sign, no spaces), at least one, with a value
 // of at most 2^63-1; leading zeros are allowed and do not count toward the
 // range. On success sets *id and returns true. Otherwise leaves *id as it was,
@@ -17,7 +19,6 @@ namespace banner {
 // follow a column name: "is empty", "is not a non-negative integer" or
 // "is out of range (greater than 2^63-1)".
 inline bool ParseId(std::string_view text, uint64_t* id, const char** reason = nullptr) {
-  constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
   constexpr const char* kOutOfRange = "is out of range (greater than 2^63-1)";
   const auto fail = [reason](const char* why) {
     if (reason != nullptr) *reason = why;

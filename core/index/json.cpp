@@ -14,12 +14,60 @@ void AppendInt(std::string* out, int64_t v) {
   out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
+namespace {
+
+// The UTF-8 sequence at the start of `s`: a well-formed one (Unicode table
+// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or else
+// its maximal ill-formed subpart, the bytes that one U+FFFD replaces
+// (Unicode's recommended practice, which Python and browsers follow).
+// REQUIRES: s[0] >= 0x80.
+struct Utf8Sequence {
+  size_t length;
+  bool well_formed;
+};
+
+Utf8Sequence NextUtf8Sequence(std::string_view s) {
+  const auto lead = static_cast<unsigned char>(s[0]);
+  size_t length;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong: below U+0800
+    if (lead == 0xED) high = 0x9F;  // surrogates U+D800..U+DFFF
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong: below U+10000
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return {1, false};  // a continuation byte, C0, C1 or F5..FF: never first
+  }
+  for (size_t i = 1; i < length; ++i) {
+    const auto next = i < s.size() ? static_cast<unsigned char>(s[i]) : 0;
+    if (next < low || next > high) return {i, false};
+    low = 0x80;
+    high = 0xBF;
+  }
+  return {length, true};
+}
+
+}  // namespace
+
 void AppendQuotedString(std::string* out, std::string_view s, QuoteStyle style) {
   static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   const bool json = style == QuoteStyle::kJson;
   out->push_back('"');
-  for (const char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 && json) {
+      const Utf8Sequence seq = NextUtf8Sequence(s.substr(i));
+      out->append(seq.well_formed ? s.substr(i, seq.length) : kReplacement);
+      i += seq.length;
+      continue;
+    }
     if (c == '"' || c == '\\') {
       out->push_back('\\');
       out->push_back(c);
@@ -30,6 +78,7 @@ void AppendQuotedString(std::string* out, std::string_view s, QuoteStyle style) 
     } else {
       out->push_back(c);
     }
+    ++i;
   }
   out->push_back('"');
 }

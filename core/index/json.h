@@ -16,15 +16,21 @@ void AppendUint(std::string* out, uint64_t v);
 void AppendInt(std::string* out, int64_t v);
 
 // The quoted-string dialects the project writes. Both put `s` between double
-// quotes and escape '"' and '\\' with a backslash; they differ only in how a
-// control byte is written. Other bytes (UTF-8 included) are copied as they are.
+// quotes and escape '"' and '\\' with a backslash; they differ in how a
+// control byte is written, and in what becomes of bytes that are not UTF-8.
 enum class QuoteStyle {
-  kJson,    // 0x00-0x1f as \u00XX (RFC 8259)
-  kLogfmt,  // 0x00-0x1f and 0x7f (DEL) as \xXX
+  // 0x00-0x1f as \u00XX (RFC 8259). Valid UTF-8 JSON whatever the bytes (file
+  // names need not be UTF-8): well-formed UTF-8 is copied, and each
+  // ill-formed sequence (its maximal subpart, as in Unicode's recommended
+  // practice) becomes U+FFFD.
+  kJson,
+  // 0x00-0x1f and 0x7f (DEL) as \xXX; every other byte is copied as it is.
+  kLogfmt,
 };
 void AppendQuotedString(std::string* out, std::string_view s, QuoteStyle style);
 
-// Appends `s` as a JSON string literal, quotes included.
+// Appends `s` as a JSON string literal, quotes included: valid UTF-8 JSON
+// whatever the bytes of `s`.
 inline void AppendJsonString(std::string* out, std::string_view s) {
   AppendQuotedString(out, s, QuoteStyle::kJson);
 }

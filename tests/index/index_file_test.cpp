@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "atomic_file.h"
 #include "index_reader.h"
 #include "index_writer.h"
@@ -159,6 +164,40 @@ TEST_CASE("WriteFileAtomically replaces whole files and leaves nothing behind on
   size_t entries = 0;
   for (const auto& e : std::filesystem::directory_iterator(d.path())) entries += e.path().filename() != "";
   CHECK(entries == 2);  // "f" and "dir": no temporary left
+}
+
+TEST_CASE("AtomicFile's temporary is a hidden file beside the target") {
+  test::TempDir d;
+  Status s;
+  std::unique_ptr<AtomicFile> f = AtomicFile::Create(d / "out.idx", &s);
+  REQUIRE(f != nullptr);
+  const std::vector<std::string> during = d.List();
+  REQUIRE(during.size() == 1);
+  CHECK(during[0].starts_with(".out.idx.tmp-"));  // input discovery skips names beginning with '.'
+  REQUIRE(f->Commit().ok());
+  CHECK(d.List() == std::vector<std::string>{"out.idx"});
+}
+
+TEST_CASE("ResolvedWritePath spells one file one way, as rename() would replace it") {
+  namespace fs = std::filesystem;
+  test::TempDir d;
+  fs::create_directories(d / "a/b");
+  fs::create_directory_symlink(d / "a", d / "link");
+  test::WriteFile(d / "a/target", "x");
+  fs::create_symlink(d / "a/target", d / "a/file_link");
+  const std::string real = fs::canonical(d.path()).string();
+
+  CHECK(ResolvedWritePath(d / "a/x") == real + "/a/x");
+  CHECK(ResolvedWritePath(d / "a/./b/../x") == real + "/a/x");
+  CHECK(ResolvedWritePath(d / "link/x") == real + "/a/x");               // a symlinked folder is followed
+  CHECK(ResolvedWritePath(d / "a/file_link") == real + "/a/file_link");  // the last name is not
+  CHECK(ResolvedWritePath(d / "a/new/deeper/x") == real + "/a/new/deeper/x");  // folders yet to be made
+  const fs::path cwd = fs::current_path();
+  fs::current_path(d / "a");
+  CHECK(ResolvedWritePath("x") == real + "/a/x");
+  CHECK(ResolvedWritePath("./b/../x") == real + "/a/x");
+  CHECK(ResolvedWritePath("../link/x") == real + "/a/x");
+  fs::current_path(cwd);
 }
 
 }  // namespace banner

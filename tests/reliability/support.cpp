@@ -25,20 +25,6 @@ namespace banner::reliability {
 
 namespace fs = std::filesystem;
 
-bool SanitizedBuild() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
-
 // --- Files ---
 
 bool OverwriteInPlace(const std::string& path, std::string_view bytes) {

@@ -25,6 +25,7 @@
 #include "common/files.h"
 #include "common/index_fixture.h"
 #include "common/response_values.h"
+#include "common/sanitized_build.h"
 #include "common/temp_dir.h"
 
 namespace banner::reliability {
@@ -33,14 +34,11 @@ using test::BuildIndex;
 using test::ChosenBanner;
 using test::ListSpec;
 using test::ReadFile;
+using test::SanitizedBuild;
 using test::TempDir;
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// True when this build runs under ASan or TSan: memory figures are then the
-// sanitizer's, not ours (quarantine, shadow), and everything is slower.
-bool SanitizedBuild();
 
 // Overwrites in place (open with O_TRUNC, write): what a careless tool does.
 bool OverwriteInPlace(const std::string& path, std::string_view bytes);

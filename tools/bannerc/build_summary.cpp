@@ -38,15 +38,6 @@ std::string FormatBuildSummary(const CompileResult& result, double seconds) {
     out += Row(r.path, width, Grouped(r.rows_read), Grouped(r.rows_kept), Grouped(r.rows_duplicate),
                Grouped(r.rows_rejected));
   }
-  if (result.bad_rows > 0) {
-    out += "\n" + Grouped(result.bad_rows) + " unparseable row(s); the first:\n";
-    for (const auto& e : result.bad_row_examples) out += "  " + e + "\n";
-  }
-  if (result.conflicts + result.orphans > 0) {
-    out += "\n" + Grouped(result.conflicts) + " conflicting and " + Grouped(result.orphans) +
-           " orphan row(s) rejected (not counted in any list); the first:\n";
-    for (const auto& e : result.reject_examples) out += "  " + e + "\n";
-  }
 
   out += "\n  quarter  campaigns  " + std::string(RuleName(Rule::kTop10ByRevenue)) + "  " +
          std::string(RuleName(Rule::kAllConvertedByRevenue)) + "  " +
@@ -67,6 +58,20 @@ std::string FormatBuildSummary(const CompileResult& result, double seconds) {
                 seconds, seconds > 0 ? mb / seconds : 0.0,
                 static_cast<double>(result.peak_table_bytes) / 1e6);
   out += buf;
+  return out;
+}
+
+std::string FormatRejectedRows(const CompileResult& result) {
+  std::string out;
+  if (result.bad_rows > 0) {
+    out += Grouped(result.bad_rows) + " unparseable row(s); the first:\n";
+    for (const auto& e : result.bad_row_examples) out += "  " + e + "\n";
+  }
+  if (result.conflicts + result.orphans > 0) {
+    out += Grouped(result.conflicts) + " conflicting and " + Grouped(result.orphans) +
+           " orphan row(s) rejected (not counted in any list); the first:\n";
+    for (const auto& e : result.reject_examples) out += "  " + e + "\n";
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
-// The end-of-build summary a person reads at a glance: per file rows read,
-// kept, duplicated and rejected; skipped duplicate files; the first rejected
-// rows; per quarter the campaigns under each rule; time and throughput.
+// What a build reports. The summary, read at a glance (stdout, not with -q):
+// per file rows read, kept, duplicated and rejected; skipped duplicate files;
+// per quarter the campaigns under each rule; time and throughput. The
+// diagnosis (stderr, always): how many rows were rejected and the first of
+// them as file:line: reason.
 #pragma once
 
 #include <string>
@@ -10,5 +12,7 @@
 namespace banner {
 
 std::string FormatBuildSummary(const CompileResult& result, double seconds);
+// "" when no row was rejected.
+std::string FormatRejectedRows(const CompileResult& result);
 
 }  // namespace banner

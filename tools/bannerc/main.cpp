@@ -12,10 +12,13 @@
 #include <memory>
 
 #include "atomic_file.h"
-#include "compiler.h"
-#include "index_writer.h"
 #include "build_summary.h"
+#include "compiler.h"
+#include "decimal_option.h"
+#include "id.h"
 #include "index_dump.h"
+#include "index_writer.h"
+#include "input_files.h"
 #include "rejects_file.h"
 
 namespace banner {
@@ -51,15 +54,21 @@ int RunCompile(const Args& args, bool write) {
   const auto start = std::chrono::steady_clock::now();
   CompileOptions options;
   options.input_dir = args.input_dir;
+  if (!args.output.empty()) options.outputs.push_back(args.output);
+  if (!args.rejects.empty()) options.outputs.push_back(args.rejects);
+  Status status = CheckOutputPaths(options.input_dir, options.outputs);
+  if (!status.ok()) {
+    std::fprintf(stderr, "bannerc: error: %s\nbannerc: nothing was written\n", status.message().c_str());
+    return kExitUsage;
+  }
   options.seed = args.seed;
   options.threads = args.threads;
   options.on_progress = TerminalProgress(args.quiet);
   std::unique_ptr<RejectsFile> rejects;
   if (!args.rejects.empty()) {
-    Status s;
-    rejects = RejectsFile::Create(args.rejects, &s);
+    rejects = RejectsFile::Create(args.rejects, &status);
     if (!rejects) {
-      std::fprintf(stderr, "bannerc: %s\n", s.message().c_str());
+      std::fprintf(stderr, "bannerc: %s\n", status.message().c_str());
       return kExitData;
     }
     options.reject_bad_rows = true;
@@ -67,10 +76,16 @@ int RunCompile(const Args& args, bool write) {
   }
 
   CompileResult result;
-  Status status = Compile(options, &result);
+  status = Compile(options, &result);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result.files.empty() && !args.quiet) {
     std::fputs(FormatBuildSummary(result, seconds).c_str(), stdout);
+  }
+  // The diagnosis, even with -q: which rows were rejected, and where.
+  const std::string rejected = FormatRejectedRows(result);
+  if (!rejected.empty()) {
+    std::fflush(stdout);
+    std::fputs(rejected.c_str(), stderr);
   }
   if (status.ok() && rejects) {
     status = rejects->Commit();
@@ -133,9 +148,18 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   using banner::Args;
   Args args;
-  CLI::App app{
-      "bannerc: compile impression, click and conversion CSVs into a banner index for bannerd.\n"
-      "Input files are {impressions,clicks,conversions}_{quarter}[_suffix].csv anywhere below INPUT_DIR."};
+  using banner::DecimalRange;
+  const std::string exit_status =
+      "Exit status: 0 success, 1 data or I/O error (the existing index untouched), 2 usage error.";
+  CLI::App app{"bannerc: compile impression, click and conversion CSVs into a banner index for bannerd."};
+  app.footer(
+      "Inputs are {impressions,clicks,conversions}_{quarter}[_suffix].csv anywhere below INPUT_DIR; any\n"
+      "other name is an error, except hidden files and folders (names beginning with '.'), which are\n"
+      "skipped. The files bannerc writes (-o, --rejects, their hidden temporaries) are never read as\n"
+      "inputs, so they may sit in INPUT_DIR; but an output that is an input file, or is named like one\n"
+      "inside INPUT_DIR, or -o and --rejects at one path, is a usage error before anything is written.\n"
+      "-q drops the progress and the summary; errors and the first rejected rows still go to stderr.\n" +
+      exit_status);
   app.require_subcommand(1);
 
   auto add_compile_options = [&](CLI::App* cmd) {
@@ -144,21 +168,37 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--rejects", args.rejects,
                     "write every rejected row (unparseable, conflicting, orphan) to this CSV and "
-                    "build from the rest instead of failing on unparseable rows");
-    cmd->add_option("--seed", args.seed, "seed of the random fill for short lists")->capture_default_str();
-    cmd->add_option("--threads", args.threads, "parser threads (0: one per core)")->capture_default_str();
-    cmd->add_flag("-q,--quiet", args.quiet, "print errors only");
+                    "build from the rest instead of failing on unparseable rows (not an input, not the -o path)");
+    cmd->add_option("--seed", args.seed, "seed of the random fill for short lists")
+        ->transform(DecimalRange(0, UINT64_MAX))
+        ->capture_default_str();
+    cmd->add_option("--threads", args.threads,
+                    "parser threads, 0 (one per core) to " + std::to_string(banner::kMaxThreads) +
+                        "; each holds a 48 MiB buffer")
+        ->transform(DecimalRange(0, banner::kMaxThreads))
+        ->capture_default_str();
+    cmd->add_flag("-q,--quiet", args.quiet,
+                  "no progress and no summary; errors, and the first rejected rows as file:line: reason, "
+                  "still go to stderr");
   };
   CLI::App* build = app.add_subcommand("build", "compile INPUT_DIR into the index file -o INDEX (atomically)");
   add_compile_options(build);
-  build->add_option("-o,--output", args.output, "the index file to write")->required();
-  CLI::App* check = app.add_subcommand("check", "validate INPUT_DIR and report, writing nothing");
+  build->add_option("-o,--output", args.output, "the index file to write (not an input, not the --rejects path)")
+      ->required();
+  CLI::App* check = app.add_subcommand(
+      "check", "validate INPUT_DIR and report as build does, writing no index (only the --rejects file)");
   add_compile_options(check);
+  check->add_option("-o,--output", args.output,
+                    "the index a build would write: its path is checked as build checks it, never read as an "
+                    "input, and not written");
   CLI::App* inspect = app.add_subcommand("inspect", "show what an index will serve, and why");
+  inspect->footer(exit_status);
   inspect->add_option("INDEX", args.index, "index file")->required();
-  inspect->add_flag("--json", args.json, "print JSON (SPEC section 4) instead of a table");
-  inspect->add_option("--campaign", args.campaign, "only this campaign");
-  inspect->add_option("--quarter", args.quarter, "only this quarter (1-4)")->check(CLI::Range(1, 4));
+  inspect->add_flag("--json", args.json,
+                    "print JSON (SPEC section 4) instead of a table; bytes of file names that are not "
+                    "UTF-8 become U+FFFD");
+  inspect->add_option("--campaign", args.campaign, "only this campaign")->transform(DecimalRange(0, banner::kMaxId));
+  inspect->add_option("--quarter", args.quarter, "only this quarter")->transform(DecimalRange(1, 4));
 
   try {
     app.parse(argc, argv);

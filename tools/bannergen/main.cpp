@@ -1,13 +1,25 @@
 // bannergen: writes deterministic synthetic CSV input for bannerc.
 // The generation itself is synthetic::Generate (synthetic_data.h).
+//
+// Exit status: 0 success, 1 I/O error, 2 usage error (as bannerc).
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
-#include <exception>
+#include <stdexcept>
+#include <string>
 
+#include "decimal_option.h"
 #include "synthetic_data.h"
 
+namespace {
+constexpr int kExitIo = 1;
+constexpr int kExitUsage = 2;
+}  // namespace
+
 int main(int argc, char** argv) {
-  banner::synthetic::Options options;
+  using banner::DecimalRange;
+  namespace synthetic = banner::synthetic;
+  synthetic::Options options;
   CLI::App app{
       "Writes deterministic synthetic banner data (SPEC section 2 layout):\n"
       "  DIR/csv/{q}/impressions_{q}[suffix].csv  banner_id,campaign_id\n"
@@ -23,37 +35,48 @@ int main(int argc, char** argv) {
       "DIR/csv and DIR/manifest.tsv are replaced; nothing else in DIR is touched."};
   app.add_option("--out", options.out_dir, "Output directory DIR")->required();
   app.add_option("--seed", options.seed, "Seed of the pseudo-random generator")
+      ->transform(DecimalRange(0, UINT64_MAX))
       ->capture_default_str();
   app.add_option("--campaigns", options.campaigns,
                  "Bulk campaigns per quarter, besides the edge cases (default: 2 per MB of "
-                 "--size-mb, at least 8)");
+                 "--size-mb, at least 8)")
+      ->transform(DecimalRange(0, synthetic::kMaxCampaigns));
   app.add_option("--size-mb", options.size_mb,
                  "Approximate total CSV size in MB (10^6 bytes), all quarters together, as "
-                 "written without --quirks (quirks add bytes, never rows)")
+                 "written without --quirks (quirks add bytes, never rows); greater than 0, at most " +
+                     std::to_string(static_cast<uint64_t>(synthetic::kMaxSizeMb)))
       ->capture_default_str();
   app.add_option("--batches", options.batches,
                  "Files per table and quarter over which bulk rows are spread")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, banner::synthetic::kMaxBatches));
+      ->transform(DecimalRange(1, synthetic::kMaxBatches))
+      ->capture_default_str();
   app.add_flag("--quirks", options.quirks,
                "Spreadsheet quirks in some files: UTF-8 BOM, CRLF, quoted fields, reordered "
                "columns, an extra ignored column, no final newline (same logical rows)");
   app.add_option("--bad-rows", options.bad_rows,
                  "Inject this many unparseable rows (wrong column count, empty, non-numeric or "
                  "too large id, negative or nan revenue), to test bannerc's rejects path")
+      ->transform(DecimalRange(0, UINT32_MAX))
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
 
   try {
-    const banner::synthetic::Summary summary = banner::synthetic::Generate(options);
+    const synthetic::Summary summary = synthetic::Generate(options);
     std::printf("bannergen: %llu files, %llu bytes of CSV, %llu campaign lines in %s\n",
                 static_cast<unsigned long long>(summary.files),
                 static_cast<unsigned long long>(summary.csv_bytes),
                 static_cast<unsigned long long>(summary.campaigns),
                 (options.out_dir / "manifest.tsv").c_str());
+  } catch (const std::invalid_argument& error) {  // an option out of range (--size-mb)
+    std::fprintf(stderr, "bannergen: %s\n", error.what());
+    return kExitUsage;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "bannergen: %s\n", error.what());
-    return 1;
+    return kExitIo;
   }
   return 0;
 }

@@ -28,12 +28,15 @@ namespace fs = std::filesystem;
 void Validate(const Options& options) {
   if (options.out_dir.empty()) throw std::invalid_argument("--out is required");
   if (options.batches < 1 || options.batches > kMaxBatches) {
-    throw std::invalid_argument("--batches must be 1.." + std::to_string(kMaxBatches));
+    throw std::invalid_argument("--batches must be 1 to " + std::to_string(kMaxBatches));
   }
-  if (!(options.size_mb > 0 && options.size_mb <= 1e6)) {
-    throw std::invalid_argument("--size-mb must be > 0 and <= 1000000");
+  if (!(options.size_mb > 0 && options.size_mb <= kMaxSizeMb)) {
+    throw std::invalid_argument("--size-mb must be greater than 0 and at most " +
+                                std::to_string(static_cast<uint64_t>(kMaxSizeMb)));
   }
-  if (options.campaigns > 10'000'000) throw std::invalid_argument("--campaigns is too large");
+  if (options.campaigns > kMaxCampaigns) {
+    throw std::invalid_argument("--campaigns must be 0 to " + std::to_string(kMaxCampaigns));
+  }
 }
 
 }  // namespace

@@ -19,16 +19,19 @@
 namespace banner::synthetic {
 
 inline constexpr double kDefaultSizeMb = 0.25;
+inline constexpr double kMaxSizeMb = 1e6;
 inline constexpr uint32_t kMaxBatches = 50;
+inline constexpr uint32_t kMaxCampaigns = 10'000'000;
 
 struct Options {
   std::filesystem::path out_dir;
   uint64_t seed = 1;
   // Bulk campaigns per quarter, besides the fixed edge cases; 0 = derived
-  // from size_mb.
+  // from size_mb. REQUIRES: <= kMaxCampaigns.
   uint32_t campaigns = 0;
   // Approximate total CSV size in MB (10^6 bytes), all quarters together,
   // counted as without quirks so that quirks never change the rows.
+  // REQUIRES: > 0 and <= kMaxSizeMb.
   double size_mb = kDefaultSizeMb;
   // Files per table and quarter for bulk rows. REQUIRES: 1..kMaxBatches.
   uint32_t batches = 1;
