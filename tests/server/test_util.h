@@ -65,10 +65,17 @@ class Client {
 HttpResponse Fetch(uint16_t port, std::string_view target, std::string_view extra_headers = {},
                    std::string_view method = "GET");
 
-// Keeps the b{campaign} cookies the server sets.
+// The banner the response's "banners" cookie remembers for `campaign` (the
+// one it shows), or UINT64_MAX. No REQUIRE: safe on client threads.
+uint64_t CookieBanner(const HttpResponse& response, uint64_t campaign);
+
+// Keeps the cookies the server sets, as a browser would: a Set-Cookie with
+// Max-Age=0 removes the cookie.
 class CookieJar {
  public:
   void Absorb(const HttpResponse& response);
+  std::string Get(const std::string& name) const;  // "" if absent
+  void Set(const std::string& name, const std::string& value);
   std::string HeaderLine() const;  // "Cookie: ...\r\n" or ""
  private:
   std::map<std::string, std::string> cookies_;
