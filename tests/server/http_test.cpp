@@ -17,16 +17,10 @@ using test::CookieBanner;
 using test::Fetch;
 using test::HttpResponse;
 
-struct HttpFixture {
-  HttpFixture() : HttpFixture(test::TestServer::DefaultOptions()) {}
-  explicit HttpFixture(ServerOptions options) {
-    test::WriteIndex(dir / "index.bin", test::StandardLists());
-    server = std::make_unique<test::TestServer>(dir / "index.bin", options);
-    port = server->port;
-  }
-  test::TempDir dir;
-  std::unique_ptr<test::TestServer> server;
-  uint16_t port = 0;
+// The standard lists, served with `options`.
+struct HttpFixture : test::ServedIndex {
+  HttpFixture() = default;
+  explicit HttpFixture(ServerOptions options) : ServedIndex(test::StandardLists(), options) {}
 };
 
 TEST_CASE("every route over HTTP") {

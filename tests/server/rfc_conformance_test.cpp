@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -22,18 +21,7 @@ using test::Client;
 using test::CookieBanner;
 using test::Fetch;
 using test::HttpResponse;
-
-struct Served {
-  explicit Served(const std::vector<test::ListSpec>& lists = test::StandardLists(),
-                  ServerOptions options = test::TestServer::DefaultOptions()) {
-    test::WriteIndex(dir / "index.bin", lists);
-    server = std::make_unique<test::TestServer>(dir / "index.bin", options);
-    port = server->port;
-  }
-  test::TempDir dir;
-  std::unique_ptr<test::TestServer> server;
-  uint16_t port = 0;
-};
+using Served = test::ServedIndex;
 
 // Sends `request` on a fresh connection and reads one response.
 HttpResponse Exchange(uint16_t port, const std::string& request, std::chrono::milliseconds timeout) {

@@ -213,4 +213,10 @@ TestServer::TestServer(const std::string& index_path, ServerOptions options) {
   port = server->port();
 }
 
+ServedIndex::ServedIndex(const std::vector<ListSpec>& lists, ServerOptions options) {
+  WriteIndex(dir / "index.bin", lists);
+  server = std::make_unique<TestServer>(dir / "index.bin", options);
+  port = server->port;
+}
+
 }  // namespace banner::test

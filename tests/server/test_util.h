@@ -90,6 +90,15 @@ struct TestServer {
   uint16_t port = 0;
 };
 
+// A TestServer on an index holding `lists`, written in a folder of its own.
+struct ServedIndex {
+  explicit ServedIndex(const std::vector<ListSpec>& lists = StandardLists(),
+                       ServerOptions options = TestServer::DefaultOptions());
+  TempDir dir;
+  std::unique_ptr<TestServer> server;
+  uint16_t port = 0;
+};
+
 // PollUntil with this suite's default timeout.
 template <typename F>
 bool Eventually(F done, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
