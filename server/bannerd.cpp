@@ -22,14 +22,15 @@ std::chrono::milliseconds Millis(double seconds) {
 
 int main(int argc, char** argv) {
   banner::ServerOptions options;
-  double read_timeout = 10, idle_timeout = 60, write_timeout = 30, shutdown_timeout = 10;
+  double read_timeout = 10, idle_timeout = 60, write_timeout = 30, shutdown_timeout = 10, poll_interval = 1;
   size_t image_cache_mb = options.image_cache_bytes >> 20;
 
   CLI::App app{
       "bannerd: serves one banner per request, chosen at random among the campaign's best for the\n"
       "current quarter, never the same one twice in a row to a visitor (a cookie remembers the last).\n"
       "Routes: / /campaigns/{id} /api/campaigns/{id} /images/{id} /healthz /metrics\n"
-      "Reloads the index when its file is replaced (inotify) or on SIGHUP; SIGTERM/SIGINT stop gracefully."};
+      "Reloads the index when the file its path names changes (inotify, and a periodic check) or on SIGHUP;\n"
+      "SIGTERM/SIGINT stop gracefully."};
   app.option_defaults()->always_capture_default();
   app.add_option("--index", options.index_path, "Index file written by `bannerc build`")->required();
   app.add_option("--listen", options.listen, "Address to listen on, HOST:PORT (port 0: any free port)");
@@ -60,7 +61,12 @@ int main(int argc, char** argv) {
                "Map the index file instead of copying it into memory (zero-copy, but then replace\n"
                "the file only by rename, as bannerc does: an in-place overwrite would fault the server)");
   bool no_watch = false;
-  app.add_flag("--no-watch", no_watch, "Don't watch the index file with inotify (SIGHUP still reloads)");
+  app.add_flag("--no-watch", no_watch,
+               "Don't watch the index path with inotify (the periodic check and SIGHUP still reload)");
+  app.add_option("--poll-interval", poll_interval,
+                 "Seconds between two stat()s of the index path, the backstop for changes inotify can't\n"
+                 "see (network file systems); 0: never")
+      ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
@@ -73,6 +79,7 @@ int main(int argc, char** argv) {
   options.shutdown_timeout = Millis(shutdown_timeout);
   options.image_cache_bytes = image_cache_mb << 20;
   options.watch = !no_watch;
+  options.poll_interval = Millis(poll_interval);
   options.handle_signals = true;
 
   std::signal(SIGPIPE, SIG_IGN);

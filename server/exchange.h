@@ -31,8 +31,11 @@ struct Request {
   std::string_view target;  // origin-form ("/campaigns/7?x=1") or absolute-form
   std::string_view cookies[kMaxCookieHeaders];  // the Cookie header values
   size_t cookie_count = 0;
+  size_t host_count = 1;  // Host header fields received (RFC 9112: exactly one in HTTP/1.1)
   unsigned version = 11;  // 10 or 11
-  bool keep_alive = true;  // what the request asks for (Beast's keep_alive())
+  // What the request asks for (Beast's keep_alive()), and false when the
+  // session answers before reading the body (Expect: 100-continue).
+  bool keep_alive = true;
 };
 
 struct Context {

@@ -1,8 +1,12 @@
 #include "images.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "id.h"
@@ -22,30 +26,69 @@ bool ParseImageName(std::string_view name, uint64_t* id) {
   return digits.size() <= 19 && ParseId(digits, id);
 }
 
+// `path` (canonical) is `root` (canonical) or below it.
+bool IsInside(const std::filesystem::path& root, const std::filesystem::path& path) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p) {
+    if (p == path.end() || *p != *r) return false;
+  }
+  return true;
+}
+
+// Reads `path` if it is a regular file of at most max_bytes. O_NOFOLLOW: the
+// canonical path's last component can't have become a symlink since.
+bool ReadRegularFile(const std::filesystem::path& path, size_t max_bytes, std::string* bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uintmax_t>(st.st_size) <= max_bytes;
+  if (ok) {
+    bytes->resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (ok && done < bytes->size()) {
+      const ssize_t n = ::read(fd, bytes->data() + done, bytes->size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) done += static_cast<size_t>(n);
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
 
 std::unique_ptr<ImageStore> ImageStore::Load(const std::string& dir, size_t max_total_bytes,
                                              size_t max_file_bytes, Status* error) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  const fs::path root = fs::canonical(dir, ec);
+  if (ec || !fs::is_directory(root, ec)) {
     *error = Status::Error(dir + ": not a directory");
     return nullptr;
   }
   struct Candidate {
     uint64_t id;
-    fs::path path;
-    uintmax_t size;
+    fs::path path;  // resolved: no symlink left, inside root
   };
   std::vector<Candidate> candidates;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
     uint64_t id = 0;
     if (!ParseImageName(it->path().filename().string(), &id)) continue;
+    // A symlink is followed only to a file inside the folder.
     std::error_code fec;
-    if (!it->is_regular_file(fec)) continue;  // symlinks to files are fine, folders are not
-    const uintmax_t size = it->file_size(fec);
-    if (fec) continue;
-    candidates.push_back({id, it->path(), size});
+    fs::path real = fs::canonical(it->path(), fec);
+    if (fec) continue;  // a dangling symlink
+    if (!IsInside(root, real)) {
+      std::string fields = "path=";
+      AppendQuoted(&fields, it->path().string());
+      fields += " resolves_to=";
+      AppendQuoted(&fields, real.string());
+      fields += " action=\"not served: it is outside the images folder\"";
+      LogEvent("warn", "image_outside_folder", fields);
+      continue;
+    }
+    candidates.push_back({id, std::move(real)});
   }
   if (ec) {
     *error = Status::Error(dir + ": " + ec.message());
@@ -58,13 +101,8 @@ std::unique_ptr<ImageStore> ImageStore::Load(const std::string& dir, size_t max_
   size_t total_bytes = 0;
   size_t skipped = 0;
   for (const auto& c : candidates) {
-    if (c.size > max_file_bytes || total_bytes + c.size > max_total_bytes) {
-      ++skipped;
-      continue;
-    }
-    std::ifstream in(c.path, std::ios::binary);
-    std::string bytes(static_cast<size_t>(c.size), '\0');
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    std::string bytes;
+    if (!ReadRegularFile(c.path, std::min(max_file_bytes, max_total_bytes - total_bytes), &bytes)) {
       ++skipped;
       continue;
     }
@@ -75,7 +113,8 @@ std::unique_ptr<ImageStore> ImageStore::Load(const std::string& dir, size_t max_
   if (skipped > 0) {
     std::string fields = "dir=";
     AppendQuoted(&fields, dir);
-    fields += " skipped=" + std::to_string(skipped) + " reason=\"too big, unreadable or over the cache budget\"";
+    fields += " skipped=" + std::to_string(skipped) +
+              " reason=\"not a regular file, too big, unreadable or over the cache budget\"";
     LogEvent("warn", "images_skipped", fields);
   }
   return store;

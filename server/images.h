@@ -3,7 +3,10 @@
 // Load() reads every image_{id}.png of the images folder (id: decimal digits
 // only) into memory once, at start, up to a total byte budget; the request
 // path only looks ids up, so a client-supplied string never reaches the file
-// system. Banners without an image get a generated SVG placeholder.
+// system. Only regular files that resolve inside the folder are loaded: a
+// symlink to a file elsewhere (`ln -s /etc/passwd image_13.png`) is logged
+// and skipped; one to a file inside the folder is fine. Banners without an
+// image get a generated SVG placeholder.
 //
 // Thread-safety: immutable after Load(); share freely.
 #pragma once
@@ -23,8 +26,8 @@ class ImageStore {
  public:
   ImageStore() = default;  // no images: every id gets the placeholder
 
-  // Files bigger than max_file_bytes are skipped (and logged); loading stops
-  // adding files once max_total_bytes is reached (logged too).
+  // Files bigger than max_file_bytes are skipped (and logged), and so are
+  // files that would take the total past max_total_bytes.
   static std::unique_ptr<ImageStore> Load(const std::string& dir, size_t max_total_bytes,
                                           size_t max_file_bytes, Status* error);
 

@@ -1,23 +1,30 @@
-// IndexWatcher: notices that the index file was replaced.
+// IndexWatcher: notices that the file the index path names has changed.
 //
-// Watches the index's folder with inotify for IN_MOVED_TO (bannerc renames a
-// temporary file into place) and IN_CLOSE_WRITE (a copy written in place) of
-// the index's file name, and calls on_change() on the io_context's thread;
-// also after an inotify queue overflow, when events may have been lost.
-// Deleting the file (or renaming it away) is not watched: nothing is
-// reloaded, logged or counted then, and the current index keeps serving. A
-// reload asked for while the file is missing (SIGHUP, Server::Reload()) fails
-// and is logged; a file written or renamed there later is picked up. The
-// watch is on the folder as it was at Start(): a folder, or a symlink along
-// the path, replaced later is not followed.
-// (SIGHUP is handled by the server, next to SIGTERM.)
+// The path is followed as a path, not as a watched inode: inotify watches
+// every directory its resolution reads (path_resolution.h), each for the one
+// entry it looks up there, so replacing the file (bannerc renames a temporary
+// file into place), writing it in place, replacing a folder along the path
+// (`mv idx old && mv new idx`) or re-pointing a symlink anywhere along it
+// (`ln -s releases/8 current.tmp && mv -T current.tmp current`) is noticed
+// at once; the watches are then re-armed on the path as it now resolves, so
+// a write into the old folder no longer counts. The file going missing
+// (deleted, renamed away, a folder or symlink along the path gone) is a
+// change too, reported at once. A cheap periodic stat() of the path (device,
+// inode, size, mtime) is the backstop for what inotify can't see (network
+// file systems, a folder it may not watch, a lost event).
+//
+// on_change(reason) runs on the io_context's thread: reason is "inotify" or
+// "poll". A burst of events read together gives one call; a change seen by
+// the backstop only when the file's identity differs from the last one seen.
 //
 // Thread-safety: Start/Stop and the callback run on the io_context's thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "status.h"
 
@@ -29,9 +36,16 @@ namespace banner {
 
 class IndexWatcher {
  public:
-  IndexWatcher(boost::asio::io_context& ioc, std::string index_path, std::function<void()> on_change);
+  struct Options {
+    bool inotify = true;
+    std::chrono::milliseconds poll_interval{1000};  // 0: no backstop
+  };
+
+  IndexWatcher(boost::asio::io_context& ioc, std::string index_path, Options options,
+               std::function<void(std::string_view reason)> on_change);
   ~IndexWatcher();
 
+  // An error means inotify could not be set up; the backstop (if any) runs anyway.
   Status Start();
   void Stop();
 

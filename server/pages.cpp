@@ -37,20 +37,28 @@ constexpr std::string_view kPageStyle =
 constexpr std::string_view kPageEnd = "</main></body></html>\n";
 
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
+constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kNoStore = "Cache-Control: no-store\r\n";
+
+// {"error":"...","status":N without the closing brace.
+void AppendJsonErrorStart(int status, std::string_view message, std::string* out) {
+  out->append("{\"error\":");
+  AppendJsonString(out, message);
+  out->append(",\"status\":");
+  AppendUint(out, static_cast<uint64_t>(status));
+}
 
 void PageStart(std::string* out, std::string_view title) {
   out->append(kPageStart).append(title).append(kPageStyle);
 }
 
 // Uniform among the list minus the visitor's last banner (when it is on a
-// list of at least two).
-size_t Choose(const CampaignList& list, const Request& req, Rng* rng) {
+// list of at least two); `recent` is the visitor's "banners" cookie.
+size_t Choose(const CampaignList& list, std::string_view recent, Rng* rng) {
   const size_t n = list.size();
   if (n <= 1) return 0;
-  char name_buf[24];
   uint64_t last = 0;
-  if (FindIdCookie(req.cookies, req.cookie_count, LastBannerCookieName(list.campaign_id(), name_buf), &last)) {
+  if (RecentBanner(recent, list.campaign_id(), &last)) {
     for (size_t j = 0; j < n; ++j) {
       if (list.banner_id(j) == last) {
         const size_t r = static_cast<size_t>(rng->Below(n - 1));
@@ -62,23 +70,22 @@ size_t Choose(const CampaignList& list, const Request& req, Rng* rng) {
 }
 
 void RenderUnknownCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r) {
-  if (json) {
-    r->status = 404;
-    r->body.append("{\"error\":\"unknown campaign\",\"campaign_id\":");
-    AppendUint(&r->body, campaign_id);
-    r->body.append(",\"quarter\":");
-    AppendUint(&r->body, static_cast<uint64_t>(ctx.quarter));
-    r->body.append("}\n");
-    BeginHead(ctx, req.version, "application/json", r);
-    r->head.append(kNoStore);
-    EndHead(r);
-    return;
-  }
   // Written on the stack: an unknown id costs no allocation either.
-  char message[64];  // "There is no campaign 9223372036854775807 in quarter 4." fits
-  const int n = std::snprintf(message, sizeof message, "There is no campaign %" PRIu64 " in quarter %d.",
-                              campaign_id, ctx.quarter);
-  RenderErrorPage(404, std::string_view(message, static_cast<size_t>(n)), ctx, req.version, r);
+  char text[64];  // "There is no campaign 9223372036854775807 in quarter 4." fits
+  const int n = std::snprintf(text, sizeof text, "There is no campaign %" PRIu64 " in quarter %d.", campaign_id,
+                              ctx.quarter);
+  const std::string_view message(text, static_cast<size_t>(n));
+  if (!json) return RenderErrorPage(404, message, ctx, req.version, r);
+  r->status = 404;
+  AppendJsonErrorStart(404, message, &r->body);
+  r->body.append(",\"campaign_id\":");
+  AppendUint(&r->body, campaign_id);
+  r->body.append(",\"quarter\":");
+  AppendUint(&r->body, static_cast<uint64_t>(ctx.quarter));
+  r->body.append("}\n");
+  BeginHead(ctx, req.version, kJson, r);
+  r->head.append(kNoStore);
+  EndHead(r);
 }
 
 }  // namespace
@@ -89,7 +96,8 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     RenderUnknownCampaign(req, ctx, campaign_id, json, r);
     return;
   }
-  const size_t pick = Choose(list, req, ctx.rng);
+  const std::string_view recent = FindCookie(req.cookies, req.cookie_count, kRecentBannersCookie);
+  const size_t pick = Choose(list, recent, ctx.rng);
   const uint64_t banner_id = list.banner_id(pick);
   std::string& b = r->body;
   if (json) {
@@ -104,7 +112,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
     AppendBannersJson(&b, list);
     b.append("}\n");
-    BeginHead(ctx, req.version, "application/json", r);
+    BeginHead(ctx, req.version, kJson, r);
   } else {
     char title[40] = "Campaign ";
     auto t = std::to_chars(title + 9, title + sizeof title, campaign_id);
@@ -128,7 +136,8 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     BeginHead(ctx, req.version, kHtml, r);
   }
   r->head.append(kNoStore);
-  AppendSetCookie(campaign_id, banner_id, &r->head);
+  AppendRecentBannersCookie(recent, campaign_id, banner_id, &r->head);
+  AppendExpireLegacyCookies(req.cookies, req.cookie_count, &r->head);
   EndHead(r);
 }
 
@@ -223,6 +232,19 @@ void RenderErrorPage(int status, std::string_view message, const Context& ctx, u
   r->body.append("<h1>").append(title).append("</h1><p>").append(message);
   r->body.append("</p><p><a href=\"/\">Back to the campaigns</a></p>").append(kPageEnd);
   BeginHead(ctx, version, kHtml, r);
+  r->head.append(extra_headers);
+  r->head.append(kNoStore);
+  EndHead(r);
+}
+
+void RenderJsonError(int status, std::string_view message, const Context& ctx, unsigned version, Reply* r,
+                     std::string_view extra_headers) {
+  r->status = status;
+  r->body.clear();
+  r->external = {};
+  AppendJsonErrorStart(status, message, &r->body);
+  r->body.append("}\n");
+  BeginHead(ctx, version, kJson, r);
   r->head.append(extra_headers);
   r->head.append(kNoStore);
   EndHead(r);

@@ -22,7 +22,8 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r);
 
 // GET /campaigns/{id} (json false) and /api/campaigns/{id} (json true): a
 // banner of the campaign's list, or a 404 (HTML or JSON) for a campaign
-// without one in this quarter.
+// without one in this quarter. Sets the visitor's "banners" cookie and
+// expires the old per-campaign ones (cookies.h).
 void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r);
 
 // GET /campaigns?id={id}: 302 to /campaigns/{id}.
@@ -38,6 +39,10 @@ void RenderMetrics(const Context& ctx, unsigned version, Reply* r);
 // An HTML error page for `status` saying `message`; extra_headers (CRLF-ended
 // lines) go into the head. Replaces any body already rendered.
 void RenderErrorPage(int status, std::string_view message, const Context& ctx, unsigned version, Reply* r,
+                     std::string_view extra_headers = {});
+
+// The same as JSON, for answers under /api/: {"error":message,"status":status}.
+void RenderJsonError(int status, std::string_view message, const Context& ctx, unsigned version, Reply* r,
                      std::string_view extra_headers = {});
 
 }  // namespace banner

@@ -1,8 +1,8 @@
 #include "router.h"
 
-#include "cookies.h"
 #include "id.h"
 #include "pages.h"
+#include "request_target.h"
 
 namespace banner {
 
@@ -10,28 +10,6 @@ namespace {
 
 constexpr std::string_view kBadCampaignId = "A campaign id is a decimal number from 0 to 9223372036854775807.";
 constexpr std::string_view kBadBannerId = "A banner id is a decimal number from 0 to 9223372036854775807.";
-
-struct Target {
-  std::string_view path;
-  std::string_view query;  // without the '?' and any fragment
-};
-
-// Absolute-form targets ("http://host/path") are routed by their path.
-Target SplitTarget(std::string_view target) {
-  if (target.starts_with("http://") || target.starts_with("https://")) {
-    const size_t authority = target.find("//") + 2;
-    const size_t slash = target.find('/', authority);
-    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-  }
-  Target t;
-  const size_t qpos = target.find_first_of("?#");
-  t.path = target.substr(0, qpos);
-  if (qpos != std::string_view::npos && target[qpos] == '?') {
-    t.query = target.substr(qpos + 1);
-    t.query = t.query.substr(0, t.query.find('#'));
-  }
-  return t;
-}
 
 // The route for `path`; *arg is what follows a route's prefix ("7" in
 // "/campaigns/7").
@@ -74,9 +52,18 @@ bool QueryParam(std::string_view query, std::string_view key, std::string_view* 
   return false;
 }
 
+// Every answer under /api/ is JSON, errors included (SPEC section 5).
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+void RenderFailure(bool api, int status, std::string_view message, const Context& ctx, unsigned version, Reply* r,
+                   std::string_view extra_headers = {}) {
+  if (api) return RenderJsonError(status, message, ctx, version, r, extra_headers);
+  RenderErrorPage(status, message, ctx, version, r, extra_headers);
+}
+
 }  // namespace
 
-void RenderError(int status, const Context& context, Reply* reply) {
+void RenderError(int status, std::string_view target, const Context& context, Reply* reply) {
   reply->Clear();
   reply->keep_alive = false;
   reply->route = Route::kBadRequest;
@@ -86,32 +73,43 @@ void RenderError(int status, const Context& context, Reply* reply) {
     case 431: message = "The request's header fields are too large."; break;
     default: break;
   }
-  RenderErrorPage(status, message, context, 11, reply);
+  RenderFailure(IsApiPath(SplitTarget(target).path), status, message, context, 11, reply);
 }
 
 void Handle(const Request& req, const Context& ctx, Reply* r) {
   r->Clear();
   r->keep_alive = req.keep_alive && !ctx.closing;
+  r->send_body = req.method != "HEAD";
   const Target target = SplitTarget(req.target);
-  std::string_view arg;
-  r->route = RouteOf(target.path, &arg);
+  char buffer[kMaxDecodedPath];
+  std::string_view path;
+  const PathDecoding decoding = DecodePath(target.path, buffer, &path);
+  const bool api = IsApiPath(decoding == PathDecoding::kOk ? path : target.path);
 
-  const bool is_head = req.method == "HEAD";
-  r->send_body = !is_head;
-  if (r->route == Route::kNotFound) {
-    RenderErrorPage(404, "There is nothing at this address.", ctx, req.version, r);
-    return;
+  // RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one before.
+  if (req.host_count > 1 || (req.host_count == 0 && req.version >= 11)) {
+    r->route = Route::kBadRequest;
+    r->keep_alive = false;
+    return RenderFailure(api, 400, "An HTTP/1.1 request needs exactly one Host header field.", ctx, req.version, r);
   }
-  if (!is_head && req.method != "GET") {
-    RenderErrorPage(405, "Only GET and HEAD are supported.", ctx, req.version, r, "Allow: GET, HEAD\r\n");
-    return;
+  if (decoding == PathDecoding::kBadEscape) {
+    r->route = Route::kBadRequest;
+    return RenderFailure(api, 400, "The path has a '%' that is not followed by two hex digits.", ctx, req.version, r);
+  }
+  std::string_view arg;
+  r->route = decoding == PathDecoding::kOk ? RouteOf(path, &arg) : Route::kNotFound;
+  if (r->route == Route::kNotFound) {
+    return RenderFailure(api, 404, "There is nothing at this address.", ctx, req.version, r);
+  }
+  if (r->send_body && req.method != "GET") {
+    return RenderFailure(api, 405, "Only GET and HEAD are supported.", ctx, req.version, r, "Allow: GET, HEAD\r\n");
   }
 
   uint64_t id = 0;
   switch (r->route) {
     case Route::kCampaignPage:
     case Route::kCampaignApi:
-      if (!ParseId(arg, &id)) return RenderErrorPage(400, kBadCampaignId, ctx, req.version, r);
+      if (!ParseId(arg, &id)) return RenderFailure(api, 400, kBadCampaignId, ctx, req.version, r);
       return RenderCampaign(req, ctx, id, r->route == Route::kCampaignApi, r);
     case Route::kCampaignForm: {
       std::string_view value;

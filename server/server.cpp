@@ -303,16 +303,19 @@ void Server::Start() {
     s.signals = std::make_unique<asio::signal_set>(s.control, SIGINT, SIGTERM, SIGHUP);
     s.WaitForSignal();
   }
-  if (options.watch) {
-    s.watcher = std::make_unique<IndexWatcher>(s.control, options.index_path,
-                                               [&s] { s.DoReload("inotify", nullptr); });
+  if (options.watch || options.poll_interval.count() > 0) {
+    IndexWatcher::Options watch;
+    watch.inotify = options.watch;
+    watch.poll_interval = options.poll_interval;
+    s.watcher = std::make_unique<IndexWatcher>(s.control, options.index_path, watch,
+                                               [&s](std::string_view reason) { s.DoReload(reason, nullptr); });
     Status st = s.watcher->Start();
     if (!st.ok()) {
       std::string fields = "error=";
       AppendQuoted(&fields, st.message());
-      fields.append(" action=\"reload on SIGHUP only\"");
+      fields.append(watch.poll_interval.count() > 0 ? " action=\"reload on the periodic check and SIGHUP only\""
+                                                    : " action=\"reload on SIGHUP only\"");
       LogEvent("warn", "watch_failed", fields);
-      s.watcher.reset();
     }
   }
   for (size_t i = 0; i < s.workers.size(); ++i) {

@@ -1,6 +1,6 @@
 // Server: bannerd assembled — N I/O workers (one io_context + thread +
 // SO_REUSEPORT listener each), the index holder that publishes snapshots to
-// them, the inotify watcher, and a control thread that reloads the index and
+// them, the index path's watcher, and a control thread that reloads the index and
 // handles signals (SIGHUP: reload; SIGTERM/SIGINT: graceful stop).
 //
 // Used by bannerd's main and, in-process, by the tests.
@@ -45,7 +45,10 @@ struct ServerOptions {
   // overwritten in place); true: the file is mmap'ed (zero-copy; replace it
   // only by rename).
   bool map_index = false;
-  bool watch = true;            // inotify on the index's folder
+  // Follow the index path (index_watcher.h): inotify on every folder along
+  // it, and a stat() of it every poll_interval as a backstop (0: never).
+  bool watch = true;
+  std::chrono::milliseconds poll_interval{1000};
   bool handle_signals = false;  // SIGHUP/SIGTERM/SIGINT (bannerd: true)
 };
 

@@ -6,6 +6,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/read.hpp>
@@ -33,6 +34,15 @@ constexpr std::chrono::milliseconds kLingerTimeout{2'000};
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+// A client that sent "Expect: 100-continue" waits for an interim answer
+// before it sends the body. No route takes a body, so the final answer is
+// sent instead, at once (RFC 9110 section 10.1.1).
+template <typename Message>
+bool ExpectsContinue(const Message& msg) {
+  const auto it = msg.find(http::field::expect);
+  return it != msg.end() && beast::iequals(it->value(), "100-continue");
 }
 
 }  // namespace
@@ -124,6 +134,7 @@ void Session::OnReadSome(beast::error_code ec, size_t bytes) {
     if (parser_->is_header_done()) header_bytes_ = kHeaderDone;
   }
   if (parser_->is_done()) return Respond();
+  if (header_bytes_ == kHeaderDone && ExpectsContinue(parser_->get())) return Respond();
   DoReadSome();
 }
 
@@ -133,17 +144,26 @@ void Session::Respond() {
   req.method = msg.method_string();
   req.target = msg.target();
   req.version = msg.version();
-  req.keep_alive = msg.keep_alive();
-  const auto cookies = msg.equal_range(http::field::cookie);
-  for (auto it = cookies.first; it != cookies.second && req.cookie_count < kMaxCookieHeaders; ++it) {
-    req.cookies[req.cookie_count++] = it->value();
+  // Answered before its body (Expect): the connection can't be reused.
+  req.keep_alive = msg.keep_alive() && parser_->is_done();
+  // One pass over the fields, in arrival order: cheaper than a lookup by
+  // name (a case-insensitive tree search) for each of the two.
+  req.host_count = 0;
+  for (const auto& field : msg) {
+    if (field.name() == http::field::host) {
+      ++req.host_count;
+    } else if (field.name() == http::field::cookie && req.cookie_count < kMaxCookieHeaders) {
+      req.cookies[req.cookie_count++] = field.value();
+    }
   }
   Handle(req, worker_->MakeContext(stopping_), &reply_);
   DoWrite();
 }
 
 void Session::RespondError(int status) {
-  RenderError(status, worker_->MakeContext(true), &reply_);
+  // The target once Beast has parsed the request line (empty before): JSON
+  // errors under /api/.
+  RenderError(status, parser_->get().target(), worker_->MakeContext(true), &reply_);
   DoWrite();
 }
 

@@ -8,7 +8,9 @@
 // parser leaves the bytes of the next request in the flat_buffer, which the
 // next read parses before touching the socket. One request is handled at a
 // time, so the "queue" of pipelined requests is the buffer itself, bounded by
-// its size cap. Errors: RespondError() answers 400 (malformed), 413 (body) or
+// its size cap. A request with a body and "Expect: 100-continue" is answered
+// as soon as its header is read (no route takes a body), then the connection
+// closes. Errors: RespondError() answers 400 (malformed), 413 (body) or
 // 431 (headers); after a reply that closes the connection, DoLingeringClose()
 // (shutdown(send), then OnLinger drains briefly) lets the client read the
 // answer instead of a reset.

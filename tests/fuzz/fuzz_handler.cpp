@@ -1,19 +1,24 @@
 // Fuzzes the server's pure request handler (server/router.h): Handle() on
 // arbitrary method, target and Cookie header bytes, against a small valid
 // index built with IndexWriter and an image store holding one image. Also
-// ParseId, FindIdCookie (server/cookies.h) and RenderError on the same bytes.
+// ParseId, FindCookie and RecentBanner (server/cookies.h) and RenderError on
+// the same bytes.
 //
 // Input (FuzzedDataProvider): method, target, then up to 4 cookie values,
-// then flags (HTTP version, keep-alive, closing, quarter) from the last
-// bytes. Checks on every reply:
+// then flags (HTTP version, keep-alive, closing, quarter, Host count) from
+// the last bytes. Checks on every reply:
 //  - the head is one status line and CRLF-terminated header lines ending in
 //    an empty line: no request byte can split or inject a header;
 //  - Content-Length is the length of the body (also for HEAD, which sends none);
-//  - the status is one the route can give, 405 for other methods, and
-//    keep-alive is what the request asked for unless the server is closing;
+//  - the status is one the route can give, 405 for other methods, 400 for
+//    an HTTP/1.1 request without exactly one Host, and keep-alive is what the
+//    request asked for unless the server is closing or the Host is wrong;
+//  - under /api/ every answer is JSON, and every JSON error says
+//    {"error":...,"status":N};
 //  - a campaign page or API reply names a banner of that campaign's list,
-//    never the one in the visitor's cookie when the list has two or more, and
-//    sets the cookie to it.
+//    never the one in the visitor's "banners" cookie when the list has two
+//    or more, and sets the cookie, at most kRecentBannersMaxBytes, with that
+//    campaign first.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -22,6 +27,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -43,7 +49,8 @@ namespace {
 using namespace banner;
 namespace fs = std::filesystem;
 
-constexpr uint64_t kMaxId = 9223372036854775807ull;
+// What a "banners" cookie value may hold.
+constexpr std::string_view kCookieChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_:.";
 
 struct World {
   std::shared_ptr<const IndexSnapshot> snapshot;
@@ -124,6 +131,30 @@ void CheckHead(const Reply& r) {
   FUZZ_CHECK((h.find("Connection: close\r\n") != std::string::npos) == !r.keep_alive);
 }
 
+// Under /api/ every answer is JSON; a JSON error names its status.
+void CheckJson(std::string_view target, const Reply& r) {
+  std::string_view type;
+  FUZZ_CHECK(HeaderValue(r.head, "Content-Type", &type));
+  if (StartsWith(target, "/api/")) FUZZ_CHECK(type == "application/json");
+  if (type == "application/json" && r.status != 200) {
+    FUZZ_CHECK(StartsWith(r.body, "{\"error\":\""));
+    FUZZ_CHECK(r.body.find(",\"status\":" + std::to_string(r.status)) != std::string::npos);
+  }
+}
+
+// The campaign of the first entry of a "banners" value: one of the index's.
+uint64_t FirstCampaign(std::string_view value) {
+  for (const uint64_t campaign : std::initializer_list<uint64_t>{0, 1, 7, 42, 101, 102, 103, 104, kMaxId}) {
+    std::string head;
+    AppendRecentBannersCookie("", campaign, 0, &head);
+    const size_t start = head.find('=') + 1;
+    const std::string prefix = head.substr(start, head.find(':', start) - start + 1);  // "{campaign}:"
+    if (StartsWith(value, prefix)) return campaign;
+  }
+  FUZZ_CHECK(false);
+  return 0;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -166,6 +197,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   req.version = fdp.ConsumeBool() ? 11 : 10;
   req.keep_alive = fdp.ConsumeBool();
+  req.host_count = fdp.ConsumeIntegralInRange<size_t>(0, 2);
   Context ctx;
   ctx.snapshot = w.snapshot.get();
   ctx.quarter = fdp.ConsumeIntegralInRange<int>(1, 4);
@@ -179,33 +211,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reply reply;
   Handle(req, ctx, &reply);
   CheckHead(reply);
-  FUZZ_CHECK(reply.keep_alive == (req.keep_alive && !ctx.closing));
+  const bool bad_host = req.host_count > 1 || (req.host_count == 0 && req.version == 11);
+  FUZZ_CHECK(reply.keep_alive == (req.keep_alive && !ctx.closing && !bad_host));
   FUZZ_CHECK(reply.send_body == (method != "HEAD"));
-  if (reply.status != 404 && method != "GET" && method != "HEAD") FUZZ_CHECK(reply.status == 405);
+  if (bad_host) FUZZ_CHECK(reply.status == 400);
+  if (reply.status != 404 && reply.status != 400 && method != "GET" && method != "HEAD") {
+    FUZZ_CHECK(reply.status == 405);
+  }
   switch (reply.status) {
     case 200: case 302: case 400: case 404: case 405: break;
     default: FUZZ_CHECK(false);
   }
+  CheckJson(target, reply);
   w.worker->Record(reply.route, reply.status, size);
 
   // A campaign reply: the banner is on the list, not the last one seen.
   if (reply.status == 200 && (reply.route == Route::kCampaignPage || reply.route == Route::kCampaignApi)) {
     std::string_view set_cookie;
     FUZZ_CHECK(HeaderValue(reply.head, "Set-Cookie", &set_cookie));
-    FUZZ_CHECK(set_cookie.size() > 1 && set_cookie[0] == 'b');
-    const size_t eq = set_cookie.find('=');
-    const size_t semi = set_cookie.find(';');
-    FUZZ_CHECK(eq != std::string_view::npos && semi != std::string_view::npos && eq < semi);
-    const std::string_view name = set_cookie.substr(0, eq);
-    const uint64_t campaign = ToUint(name.substr(1));
-    const uint64_t banner = ToUint(set_cookie.substr(eq + 1, semi - eq - 1));
+    FUZZ_CHECK(StartsWith(set_cookie, "banners="));
+    const std::string_view value = set_cookie.substr(8, set_cookie.find(';') - 8);
+    FUZZ_CHECK(value.size() <= kRecentBannersMaxBytes);
+    FUZZ_CHECK(value.find_first_not_of(kCookieChars) == std::string_view::npos);
+    const uint64_t campaign = FirstCampaign(value);
+    uint64_t banner = 0;
+    FUZZ_CHECK(RecentBanner(value, campaign, &banner));
     CampaignList list;
     FUZZ_CHECK(w.snapshot->index->Find(ctx.quarter, campaign, &list));
     bool on_list = false;
     for (size_t i = 0; i < list.size(); ++i) on_list |= list.banner_id(i) == banner;
     FUZZ_CHECK(on_list);
     uint64_t last = 0;
-    if (list.size() > 1 && FindIdCookie(req.cookies, req.cookie_count, name, &last)) {
+    const std::string_view recent = FindCookie(req.cookies, req.cookie_count, kRecentBannersCookie);
+    if (list.size() > 1 && RecentBanner(recent, campaign, &last)) {
       bool last_on_list = false;
       for (size_t i = 0; i < list.size(); ++i) last_on_list |= list.banner_id(i) == last;
       if (last_on_list) FUZZ_CHECK(banner != last);
@@ -218,10 +256,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(!target.empty() && id <= kMaxId);
     FUZZ_CHECK(target.find_first_not_of("0123456789") == std::string::npos);
   }
-  if (FindIdCookie(req.cookies, req.cookie_count, method, &id)) FUZZ_CHECK(id <= kMaxId);
+  const std::string_view found = FindCookie(req.cookies, req.cookie_count, method);
+  if (!found.empty()) {
+    bool inside = false;
+    for (size_t i = 0; i < req.cookie_count; ++i) {
+      inside |= found.data() >= req.cookies[i].data() &&
+                found.data() + found.size() <= req.cookies[i].data() + req.cookies[i].size();
+    }
+    FUZZ_CHECK(inside);
+  }
+  if (RecentBanner(target, id, &id)) FUZZ_CHECK(id <= kMaxId);
   static const int kErrors[] = {400, 413, 431};
-  RenderError(kErrors[size % std::size(kErrors)], ctx, &reply);
+  RenderError(kErrors[size % std::size(kErrors)], target, ctx, &reply);
   CheckHead(reply);
+  CheckJson(target, reply);
   FUZZ_CHECK(!reply.keep_alive);
   return 0;
 }

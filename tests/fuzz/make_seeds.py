@@ -89,18 +89,34 @@ write("fuzz_index", "inputs_only", index([], [(b"", 0, 1, 4, 0, (0, 0, 0, 0))]))
 write("fuzz_index", "one_list", index([(2, 0, 0, 4, [(42, 1, 0)])], []))
 
 # --- fuzz_handler: method, target, cookies, then (from the end) cookie_count, version, keep_alive,
-# quarter, images, closing
-def handler_seed(method, target, cookies, http11=1, keep=1, quarter=0, images=1, closing=0):
+# host_count, quarter, images, closing
+def handler_seed(method, target, cookies, http11=1, keep=1, quarter=0, images=1, closing=0, hosts=1):
     s = fdp_string(method) + fdp_string(target)
     for c in cookies:
         s += fdp_string(c)
-    return s + bytes([closing, images, quarter, keep, http11, len(cookies)])
+    return s + bytes([closing, images, quarter, hosts, keep, http11, len(cookies)])
 
-write("fuzz_handler", "campaign_page_cookie", handler_seed(b"GET", b"/campaigns/7", [b"b7=72; other=1"]))
-write("fuzz_handler", "api_quoted_cookie", handler_seed(b"GET", b"/api/campaigns/1?x=1", [b"a=b", b"b1=\"5\""]))
+write("fuzz_handler", "campaign_page_cookie", handler_seed(b"GET", b"/campaigns/7", [b"banners=7:18.1:6; other=1"]))
+write("fuzz_handler", "api_quoted_cookie", handler_seed(b"GET", b"/api/campaigns/1?x=1", [b"a=b", b"banners=\"1:5\""]))
 write("fuzz_handler", "form", handler_seed(b"GET", b"/campaigns?foo=1&id=42#frag", [], 0, 1, 2))
 write("fuzz_handler", "image", handler_seed(b"HEAD", b"/images/5", [], 1, 0, 3))
 write("fuzz_handler", "absolute_form", handler_seed(b"GET", b"http://example.com/api/campaigns/9223372036854775807", []))
-write("fuzz_handler", "post_root", handler_seed(b"POST", b"/", [b"b0=0"], 1, 1, 0, 0, 1))
+write("fuzz_handler", "post_root", handler_seed(b"POST", b"/", [b"banners=0:5"], 1, 1, 0, 0, 1))
 write("fuzz_handler", "metrics", handler_seed(b"GET", b"/metrics", []))
-write("fuzz_handler", "traversal", handler_seed(b"GET", b"/images/../../etc/passwd", [b";;=;b5=="]))
+write("fuzz_handler", "traversal", handler_seed(b"GET", b"/images/../../etc/passwd", [b";;=;banners=="]))
+# The recent-banners cookie: full (the largest ids), tampered, with old per-campaign cookies.
+full = b".".join(b"7__________:%s" % bytes([48 + i % 10]) for i in range(60))
+write("fuzz_handler", "cookie_full", handler_seed(b"GET", b"/campaigns/9223372036854775807", [b"banners=" + full]))
+write("fuzz_handler", "cookie_tampered",
+      handler_seed(b"GET", b"/api/campaigns/42", [b"banners=g:1:2..:.10:*.80000000000:1.G:zzzzzzzzzzzz", b"banners=G:1"]))
+write("fuzz_handler", "cookie_legacy", handler_seed(b"GET", b"/campaigns/1", [b"b1=5; b7=70; b=1; b9223372036854775807=0"]))
+# Percent-encoded paths: decoded unreserved characters, an encoded slash, bad escapes.
+write("fuzz_handler", "percent_decoded", handler_seed(b"GET", b"/%63ampaigns/%34%32", []))
+write("fuzz_handler", "percent_api", handler_seed(b"GET", b"/%61pi/campaigns/%37?x=%zz", [b"banners=7:1A"]))
+write("fuzz_handler", "percent_slash", handler_seed(b"GET", b"/campaigns%2F7", []))
+write("fuzz_handler", "percent_bad", handler_seed(b"GET", b"/api/campaigns/%4", []))
+# Host: none in HTTP/1.1, two; none in HTTP/1.0. An Expect request answered before its body: not kept alive.
+write("fuzz_handler", "host_missing", handler_seed(b"GET", b"/api/campaigns/1", [], hosts=0))
+write("fuzz_handler", "host_twice", handler_seed(b"GET", b"/campaigns/1", [], 0, hosts=2))
+write("fuzz_handler", "host_http10", handler_seed(b"GET", b"/campaigns/1", [], 0, 0, hosts=0))
+write("fuzz_handler", "expect_post", handler_seed(b"POST", b"/api/campaigns/1", [], 1, 0))

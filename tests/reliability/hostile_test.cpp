@@ -150,7 +150,10 @@ TEST_CASE("hostile: slowloris connections don't delay other clients and are clos
 
 // Requests to mutate: every route, methods, bodies, chunked bodies, pipelining.
 const char* const kTemplates[] = {
-    "GET /campaigns/1 HTTP/1.1\r\nHost: a\r\nCookie: b1=12; x=y\r\n\r\n",
+    "GET /campaigns/1 HTTP/1.1\r\nHost: a\r\nCookie: banners=1:C.3:v; b1=12; x=y\r\n\r\n",
+    "GET /%63ampaigns/%34 HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET /api/campaigns/1 HTTP/1.1\r\n\r\n",
+    "POST /api/campaigns/4 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nbody",
     "GET /api/campaigns/3 HTTP/1.1\r\nHost: a\r\nCookie: b3=31\r\nCookie: b3=\"32\"\r\n\r\n",
     "GET /campaigns?id=2 HTTP/1.0\r\n\r\n",
     "GET /images/11 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n",

@@ -49,7 +49,7 @@ bool PublishIndex(const std::string& path, const std::vector<ListSpec>& lists) {
 
 // --- Processes ---
 
-Child::Child(std::vector<std::string> args, Options options) {
+Child::Child(std::vector<std::string> args, Options options, const std::string& cwd) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return;
   // Everything the child needs is built before fork(): after it, only
@@ -70,6 +70,7 @@ Child::Child(std::vector<std::string> args, Options options) {
       ::setrlimit(RLIMIT_FSIZE, &fsize);
     }
     ::signal(SIGPIPE, SIG_DFL);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) _exit(126);
     ::execve(argv[0], argv.data(), environ);
     _exit(127);
   }
@@ -137,8 +138,8 @@ std::vector<std::string> BannerdArgs(const std::string& index, std::vector<std::
 
 }  // namespace
 
-Bannerd::Bannerd(const std::string& index, std::vector<std::string> flags)
-    : child_(BannerdArgs(index, std::move(flags))) {
+Bannerd::Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd)
+    : child_(BannerdArgs(index, std::move(flags)), Child::Options{}, cwd) {
   // Sanitized builds start slowly on a loaded machine: be generous.
   Eventually(
       [&] {

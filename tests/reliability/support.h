@@ -60,7 +60,8 @@ class Child {
   struct Options {
     long file_size_limit = -1;  // RLIMIT_FSIZE in bytes (SIGXFSZ ignored); -1: none
   };
-  Child(std::vector<std::string> argv, Options options);
+  // `cwd`: the child's working folder; empty: this process's.
+  Child(std::vector<std::string> argv, Options options, const std::string& cwd = {});
   explicit Child(std::vector<std::string> argv) : Child(std::move(argv), Options{}) {}
   ~Child();  // SIGKILLs a child still running
   Child(const Child&) = delete;
@@ -85,7 +86,8 @@ class Child {
 // bannerd on 127.0.0.1, any free port, with `flags` added.
 class Bannerd {
  public:
-  Bannerd(const std::string& index, std::vector<std::string> flags);
+  // Started in the folder `cwd` (empty: this process's).
+  Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd = {});
   // The port from the start record, 0 if it never started.
   uint16_t port() const { return port_; }
   Child& child() { return child_; }

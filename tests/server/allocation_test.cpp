@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include "cookies.h"
 #include "images.h"
 #include "index_holder.h"
 #include "index_reader.h"
@@ -54,11 +55,24 @@ TEST_CASE("Handle and RenderError allocate nothing once the reply has grown") {
   ctx.metrics = &metrics;
   ctx.date = "Sun, 22 Nov 2026 04:20:43 GMT";
 
+  // A full recent-banners cookie, for the largest ids.
+  std::string full;
+  for (uint64_t c = 100; c < 200; ++c) {
+    std::string head;
+    AppendRecentBannersCookie(full, 9223372036854775807ull - c, c, &head);
+    full = head.substr(head.find('=') + 1, head.find(';') - head.find('=') - 1);
+  }
+  const std::string full_cookie = "a=b; banners=" + full + "; b7=1; b8=2";
+
   struct Case {
     std::string_view method, target, cookie;
+    size_t hosts = 1;
   };
   const Case cases[] = {
-      {"GET", "/campaigns/1", "b1=10100"}, {"GET", "/api/campaigns/1", ""},  {"HEAD", "/campaigns/2", ""},
+      {"GET", "/campaigns/1", "banners=1:2Tq"}, {"GET", "/api/campaigns/1", ""},  {"HEAD", "/campaigns/2", ""},
+      {"GET", "/campaigns/%31", full_cookie}, {"GET", "/api/campaigns/3", full_cookie},
+      {"GET", "/api/campaigns/x", ""}, {"GET", "/api/nope", ""}, {"PUT", "/api/campaigns/1", ""},
+      {"GET", "/campaigns/%zz", ""}, {"GET", "/campaigns/3", "", 0}, {"GET", "/api/campaigns/3", "", 2},
       {"GET", "/", ""},                    {"GET", "/campaigns?id=7", ""},   {"GET", "/images/10100", ""},
       {"GET", "/images/4242", ""},         {"GET", "/healthz", ""},          {"GET", "/metrics", ""},
       {"GET", "/campaigns/999", ""},       {"GET", "/api/campaigns/999", ""}, {"GET", "/campaigns/abc", ""},
@@ -72,6 +86,7 @@ TEST_CASE("Handle and RenderError allocate nothing once the reply has grown") {
       Request req;
       req.method = c.method;
       req.target = c.target;
+      req.host_count = c.hosts;
       if (!c.cookie.empty()) req.cookies[req.cookie_count++] = c.cookie;
       const size_t before = g_allocations;
       Handle(req, ctx, &reply);
@@ -80,7 +95,7 @@ TEST_CASE("Handle and RenderError allocate nothing once the reply has grown") {
     }
     for (int status : {400, 413, 431}) {
       const size_t before = g_allocations;
-      RenderError(status, ctx, &reply);
+      RenderError(status, "/api/campaigns/1", ctx, &reply);
       if (pass == 1) CHECK(g_allocations == before);
     }
   }

@@ -51,12 +51,28 @@ struct Fixture {
 
 bool HeadHas(const Reply& r, std::string_view line) { return r.head.find(line) != std::string::npos; }
 
-// The banner id in "Set-Cookie: b{c}=ID;".
-uint64_t CookieBanner(const Reply& r, uint64_t campaign) {
-  const std::string key = "Set-Cookie: b" + std::to_string(campaign) + "=";
+// The value of "Set-Cookie: banners=VALUE;".
+std::string CookieValue(const Reply& r) {
+  const std::string key = "Set-Cookie: banners=";
   const size_t pos = r.head.find(key);
   REQUIRE(pos != std::string::npos);
-  return std::stoull(r.head.substr(pos + key.size()));
+  const size_t start = pos + key.size();
+  return r.head.substr(start, r.head.find(';', start) - start);
+}
+
+// The banner that cookie remembers for `campaign`: the one just shown.
+uint64_t CookieBanner(const Reply& r, uint64_t campaign) {
+  uint64_t banner = 0;
+  REQUIRE(RecentBanner(CookieValue(r), campaign, &banner));
+  return banner;
+}
+
+// "banners=..." remembering `banner` for `campaign`.
+std::string RecentCookie(uint64_t campaign, uint64_t banner) {
+  std::string head;
+  AppendRecentBannersCookie("", campaign, banner, &head);
+  const size_t start = head.find("banners=");
+  return head.substr(start, head.find(';') - start);
 }
 
 TEST_CASE("Rng::Below is in range and covers it") {
@@ -139,7 +155,7 @@ TEST_CASE("never the same banner twice in a row - all banners shown - 1000 picks
         if (list.size() == 1) REQUIRE(banner == list.banner_id(0));
         seen.insert(banner);
         last = banner;
-        cookie = "other=1; b" + std::to_string(campaign) + "=" + std::to_string(banner) + "; b999=4";
+        cookie = "other=1; banners=" + CookieValue(r) + "; b999=4";
       }
       CHECK(seen == allowed);
     }
@@ -150,7 +166,7 @@ TEST_CASE("the choice is roughly uniform among the other banners") {
   Fixture f;
   std::map<uint64_t, int> counts;
   for (int i = 0; i < 9000; ++i) {
-    const Reply r = f.Run("/campaigns/1", "GET", "b1=10100");
+    const Reply r = f.Run("/campaigns/1", "GET", RecentCookie(1, 10100));
     counts[CookieBanner(r, 1)]++;
   }
   CHECK(counts.count(10100) == 0);
@@ -164,20 +180,39 @@ TEST_CASE("the choice is roughly uniform among the other banners") {
 
 TEST_CASE("tampered or garbage cookies are ignored - never an error") {
   Fixture f;
-  for (const char* cookie : {"b1=abc", "b1=99999999999999999999999", "b1=-5", "b1=", "garbage",
-                             "b1=12345", ";;;", "b1=\"10100", "\x01\x02\x03"}) {
+  for (const std::string& cookie :
+       {std::string("banners=abc"), std::string("banners=1:zzzzzzzzzzzzz"), std::string("banners=1:"),
+        std::string("banners=:"), std::string("garbage"), RecentCookie(1, 12345), std::string(";;;"),
+        std::string("banners=\"1:2"), std::string("\x01\x02\x03"), std::string("banners=1:2:3.."),
+        std::string("b1=10100")}) {
     CAPTURE(cookie);
     const Reply r = f.Run("/campaigns/1", "GET", cookie);
     CHECK(r.status == 200);
     const uint64_t banner = CookieBanner(r, 1);
     CHECK(banner >= 10100);
     CHECK(banner <= 10109);
+    CHECK(CookieValue(r).find('.') == std::string::npos);  // nothing kept from the garbage
   }
-  // Another campaign's cookie doesn't constrain this one: both banners of
-  // campaign 3 still come up.
-  std::set<uint64_t> seen;
-  for (int i = 0; i < 200; ++i) seen.insert(CookieBanner(f.Run("/campaigns/3", "GET", "b30=10300"), 3));
-  CHECK(seen.size() == 2);
+  // Neither another campaign's entry nor an old b{campaign} cookie
+  // constrains this one: both banners of campaign 3 still come up.
+  for (const std::string& cookie : {RecentCookie(30, 10300), std::string("b3=10300")}) {
+    CAPTURE(cookie);
+    std::set<uint64_t> seen;
+    for (int i = 0; i < 200; ++i) seen.insert(CookieBanner(f.Run("/campaigns/3", "GET", cookie), 3));
+    CHECK(seen.size() == 2);
+  }
+}
+
+TEST_CASE("old b{campaign} cookies are expired on a campaign page - the other campaigns are kept") {
+  Fixture f;
+  const Reply r = f.Run("/campaigns/3", "GET", "b3=10300; b1=10101; " + RecentCookie(4, 10402));
+  CHECK(r.status == 200);
+  CHECK(HeadHas(r, "Set-Cookie: b3=; Path=/; Max-Age=0\r\n"));
+  CHECK(HeadHas(r, "Set-Cookie: b1=; Path=/; Max-Age=0\r\n"));
+  uint64_t banner = 0;
+  CHECK(RecentBanner(CookieValue(r), 4, &banner));
+  CHECK(banner == 10402);
+  CHECK(CookieValue(r).rfind("3:", 0) == 0);  // the campaign just shown first
 }
 
 TEST_CASE("each quarter serves its own lists") {
@@ -207,7 +242,7 @@ TEST_CASE("statuses: 404 - 400 - 405 - redirect") {
   CHECK(f.Run("/imagesx/1").status == 404);
   CHECK(f.Run("/api/campaigns").status == 404);
   for (const char* bad : {"/campaigns/", "/campaigns/abc", "/campaigns/+7", "/campaigns/-1",
-                          "/campaigns/9223372036854775808", "/campaigns/1.5", "/campaigns/%31",
+                          "/campaigns/9223372036854775808", "/campaigns/1.5",
                           "/api/campaigns/x", "/api/campaigns/", "/images/abc", "/images/../../etc/passwd",
                           "/images/%2e%2e%2fetc%2fpasswd", "/images/1/../../x", "/images/", "/campaigns?id=",
                           "/campaigns?id=abc", "/campaigns", "/campaigns?id=+7"}) {
@@ -342,10 +377,123 @@ TEST_CASE("keep-alive and closing") {
   f.ctx.closing = true;
   Handle(req, f.ctx, &r);
   CHECK_FALSE(r.keep_alive);
-  RenderError(431, f.ctx, &r);
+  RenderError(431, "", f.ctx, &r);
   CHECK(r.status == 431);
   CHECK_FALSE(r.keep_alive);
   CHECK(r.head.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+}
+
+TEST_CASE("percent-encoded unreserved characters are decoded before routing") {
+  Fixture f;
+  for (const char* target : {"/campaigns/%33", "/%63ampaigns/3", "/%63%61mpaigns/%33?x=%31", "/campaigns%2f3x"}) {
+    CAPTURE(target);
+    const Reply r = f.Run(target);
+    if (std::string_view(target).find("%2f") != std::string_view::npos) {
+      CHECK(r.status == 404);  // an encoded '/' is not a separator
+      continue;
+    }
+    CHECK(r.status == 200);
+    CHECK(r.route == Route::kCampaignPage);
+    const uint64_t banner = CookieBanner(r, 3);
+    CHECK((banner == 10300 || banner == 10301));
+  }
+  const Reply api = f.Run("/api/campaigns/%34");
+  CHECK(api.status == 200);
+  CHECK(api.body.rfind("{\"campaign_id\":4,", 0) == 0);
+  CHECK(f.Run("/%68ealthz").status == 200);
+  CHECK(f.Run("http://example.com/campaigns/%31").status == 200);
+  // Escapes that don't decode to an unreserved character stay encoded:
+  // they match no route and no id.
+  for (const char* target : {"/campaigns/%2F3", "/campaigns/%2f", "/campaigns/3%00", "/images/%2e%2e%2fetc%2fpasswd",
+                             "/images/%2E%2E/%2E%2E/etc/passwd", "/campaigns/%2B3", "/campaigns/%20%33"}) {
+    CAPTURE(target);
+    CHECK(f.Run(target).status == 400);
+  }
+  for (const char* target : {"/%2e%2e/campaigns/3", "/campaigns%2F3", "/%2Fcampaigns/3", "/%2e/campaigns/3"}) {
+    CAPTURE(target);
+    CHECK(f.Run(target).status == 404);
+  }
+  // Bad escapes are a bad request, wherever they are.
+  for (const char* target : {"/campaigns/%3", "/campaigns/3%", "/campaigns/%zz", "/%G3ampaigns/3", "/%",
+                             "/api/campaigns/%3g"}) {
+    CAPTURE(target);
+    const Reply r = f.Run(target);
+    CHECK(r.status == 400);
+    CHECK(r.keep_alive);
+  }
+  // A long path with escapes matches nothing.
+  CHECK(f.Run("/campaigns/" + std::string(600, '0') + "%33").status == 404);
+}
+
+TEST_CASE("Host: exactly one in HTTP/1.1 - at most one in HTTP/1.0") {
+  Fixture f;
+  Request req;
+  req.method = "GET";
+  req.target = "/campaigns/2";
+  Reply r;
+  for (unsigned version : {10u, 11u}) {
+    for (size_t hosts : {0u, 1u, 2u, 3u}) {
+      CAPTURE(version);
+      CAPTURE(hosts);
+      req.version = version;
+      req.host_count = hosts;
+      Handle(req, f.ctx, &r);
+      const bool ok = hosts == 1 || (hosts == 0 && version == 10);
+      CHECK(r.status == (ok ? 200 : 400));
+      if (!ok) {
+        CHECK_FALSE(r.keep_alive);
+        CHECK(r.body.find("Host") != std::string::npos);
+      }
+    }
+  }
+  req.version = 11;
+  req.host_count = 0;
+  req.target = "/api/campaigns/2";
+  Handle(req, f.ctx, &r);
+  CHECK(r.status == 400);
+  CHECK(HeadHas(r, "Content-Type: application/json\r\n"));
+}
+
+TEST_CASE("every answer under /api/ is JSON - errors included") {
+  Fixture f;
+  struct Case {
+    const char* target;
+    const char* method;
+    int status;
+  };
+  for (const Case& c : {Case{"/api/campaigns/abc", "GET", 400}, Case{"/api/campaigns/", "GET", 400},
+                        Case{"/api/campaigns/%zz", "GET", 400}, Case{"/api/campaigns/999", "GET", 404},
+                        Case{"/api/nope", "GET", 404}, Case{"/api", "GET", 404}, Case{"/api/campaigns", "GET", 404},
+                        Case{"/api/campaigns/1", "POST", 405}, Case{"/api/nope", "DELETE", 404},
+                        Case{"http://x/api/campaigns/-1", "GET", 400}, Case{"/%61pi/campaigns/x", "GET", 400}}) {
+    CAPTURE(c.target);
+    CAPTURE(c.method);
+    const Reply r = f.Run(c.target, c.method);
+    CHECK(r.status == c.status);
+    CHECK(HeadHas(r, "Content-Type: application/json\r\n"));
+    CHECK(r.body.rfind("{\"error\":\"", 0) == 0);
+    CHECK(r.body.find(",\"status\":" + std::to_string(c.status)) != std::string::npos);
+    CHECK(r.body.back() == '\n');
+  }
+  CHECK(HeadHas(f.Run("/api/campaigns/1", "PUT"), "Allow: GET, HEAD\r\n"));
+  CHECK(f.Run("/api/campaigns/999").body ==
+        "{\"error\":\"There is no campaign 999 in quarter 1.\",\"status\":404,\"campaign_id\":999,\"quarter\":1}\n");
+  CHECK(f.Run("/api/campaigns/x").body ==
+        "{\"error\":\"A campaign id is a decimal number from 0 to 9223372036854775807.\",\"status\":400}\n");
+  const Reply head = f.Run("/api/nope", "HEAD");
+  CHECK(head.payload().empty());
+  CHECK(HeadHas(head, "Content-Type: application/json\r\n"));
+  // Elsewhere errors stay HTML.
+  CHECK(HeadHas(f.Run("/campaigns/abc"), "Content-Type: text/html; charset=utf-8\r\n"));
+  CHECK(HeadHas(f.Run("/apix"), "Content-Type: text/html; charset=utf-8\r\n"));
+  // The session's own errors follow the target when it was parsed.
+  Reply r;
+  RenderError(413, "/api/campaigns/1", f.ctx, &r);
+  CHECK(r.status == 413);
+  CHECK(HeadHas(r, "Content-Type: application/json\r\n"));
+  CHECK(r.body == "{\"error\":\"The request body is too large.\",\"status\":413}\n");
+  RenderError(400, "", f.ctx, &r);
+  CHECK(HeadHas(r, "Content-Type: text/html; charset=utf-8\r\n"));
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 
 #include <doctest/doctest.h>
 
+#include "cookies.h"
+
 namespace banner::test {
 
 std::vector<ListSpec> StandardLists() {
@@ -146,6 +148,17 @@ HttpResponse Fetch(uint16_t port, std::string_view target, std::string_view extr
   return response;
 }
 
+uint64_t CookieBanner(const HttpResponse& response, uint64_t campaign) {
+  const std::string key = std::string(kRecentBannersCookie) + "=";
+  const std::string v = response.Header("set-cookie");
+  uint64_t banner = 0;
+  if (v.rfind(key, 0) != 0 ||
+      !RecentBanner(std::string_view(v).substr(key.size(), v.find(';') - key.size()), campaign, &banner)) {
+    return UINT64_MAX;
+  }
+  return banner;
+}
+
 void CookieJar::Absorb(const HttpResponse& response) {
   auto range = response.headers.equal_range("set-cookie");
   for (auto it = range.first; it != range.second; ++it) {
@@ -153,9 +166,21 @@ void CookieJar::Absorb(const HttpResponse& response) {
     const size_t eq = v.find('=');
     const size_t semi = v.find(';');
     if (eq == std::string::npos) continue;
-    cookies_[v.substr(0, eq)] = v.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
+    const std::string name = v.substr(0, eq);
+    if (v.find("; Max-Age=0", eq) != std::string::npos) {  // as a browser does: expired
+      cookies_.erase(name);
+      continue;
+    }
+    cookies_[name] = v.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
   }
 }
+
+std::string CookieJar::Get(const std::string& name) const {
+  auto it = cookies_.find(name);
+  return it == cookies_.end() ? std::string() : it->second;
+}
+
+void CookieJar::Set(const std::string& name, const std::string& value) { cookies_[name] = value; }
 
 std::string CookieJar::HeaderLine() const {
   if (cookies_.empty()) return {};
@@ -186,6 +211,12 @@ TestServer::TestServer(const std::string& index_path, ServerOptions options) {
   REQUIRE_MESSAGE(server != nullptr, st.message());
   server->Start();
   port = server->port();
+}
+
+ServedIndex::ServedIndex(const std::vector<ListSpec>& lists, ServerOptions options) {
+  WriteIndex(dir / "index.bin", lists);
+  server = std::make_unique<TestServer>(dir / "index.bin", options);
+  port = server->port;
 }
 
 }  // namespace banner::test

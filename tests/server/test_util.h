@@ -65,10 +65,17 @@ class Client {
 HttpResponse Fetch(uint16_t port, std::string_view target, std::string_view extra_headers = {},
                    std::string_view method = "GET");
 
-// Keeps the b{campaign} cookies the server sets.
+// The banner the response's "banners" cookie remembers for `campaign` (the
+// one it shows), or UINT64_MAX. No REQUIRE: safe on client threads.
+uint64_t CookieBanner(const HttpResponse& response, uint64_t campaign);
+
+// Keeps the cookies the server sets, as a browser would: a Set-Cookie with
+// Max-Age=0 removes the cookie.
 class CookieJar {
  public:
   void Absorb(const HttpResponse& response);
+  std::string Get(const std::string& name) const;  // "" if absent
+  void Set(const std::string& name, const std::string& value);
   std::string HeaderLine() const;  // "Cookie: ...\r\n" or ""
  private:
   std::map<std::string, std::string> cookies_;
@@ -80,6 +87,15 @@ struct TestServer {
   explicit TestServer(const std::string& index_path, ServerOptions options = DefaultOptions());
   static ServerOptions DefaultOptions();
   std::unique_ptr<Server> server;
+  uint16_t port = 0;
+};
+
+// A TestServer on an index holding `lists`, written in a folder of its own.
+struct ServedIndex {
+  explicit ServedIndex(const std::vector<ListSpec>& lists = StandardLists(),
+                       ServerOptions options = TestServer::DefaultOptions());
+  TempDir dir;
+  std::unique_ptr<TestServer> server;
   uint16_t port = 0;
 };
 
