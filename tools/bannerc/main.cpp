@@ -20,6 +20,7 @@
 #include "index_writer.h"
 #include "input_files.h"
 #include "rejects_file.h"
+#include "version.h"
 
 namespace banner {
 namespace {
@@ -160,6 +161,7 @@ int main(int argc, char** argv) {
       "inside INPUT_DIR, or -o and --rejects at one path, is a usage error before anything is written.\n"
       "-q drops the progress and the summary; errors and the first rejected rows still go to stderr.\n" +
       exit_status);
+  app.set_version_flag("--version", std::string("bannerc ") + banner::kVersion);
   app.require_subcommand(1);
 
   auto add_compile_options = [&](CLI::App* cmd) {
