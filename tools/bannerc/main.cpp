@@ -17,7 +17,7 @@
 #include "decimal_option.h"
 #include "id.h"
 #include "index_dump.h"
-#include "index_writer.h"
+#include "index_image.h"
 #include "input_files.h"
 #include "rejects_file.h"
 #include "version.h"
@@ -32,7 +32,7 @@ struct Args {
   std::string input_dir, output, rejects, index;
   uint64_t seed = 1;
   unsigned threads = 0;
-  bool quiet = false, json = false;
+  bool quiet = false, json = false, incremental = false;
   std::optional<int> quarter;
   std::optional<uint64_t> campaign;
 };
@@ -65,6 +65,13 @@ int RunCompile(const Args& args, bool write) {
   options.seed = args.seed;
   options.threads = args.threads;
   options.on_progress = TerminalProgress(args.quiet);
+  std::unique_ptr<IndexReader> previous;
+  if (args.incremental) {
+    std::string note;
+    previous = OpenPreviousIndex(args.output, &note);
+    if (!note.empty() && !args.quiet) std::fprintf(stderr, "bannerc: note: %s\n", note.c_str());
+    options.previous = previous.get();
+  }
   std::unique_ptr<RejectsFile> rejects;
   if (!args.rejects.empty()) {
     rejects = RejectsFile::Create(args.rejects, &status);
@@ -104,14 +111,7 @@ int RunCompile(const Args& args, bool write) {
     return 0;
   }
 
-  IndexWriter writer(args.seed);
-  for (const FileReport& f : result.files) writer.AddInput(f.record);
-  for (int q = 1; q <= kQuarters; ++q) {
-    for (const CampaignResult& c : result.lists[q - 1]) {
-      writer.AddList(q, c.campaign_id, c.list.x, c.list.rule, c.list.banners);
-    }
-  }
-  const std::string bytes = writer.Finish();
+  const std::string bytes = EncodeIndex(result, args.seed);
   status = WriteFileAtomically(args.output, bytes);
   if (!status.ok()) {
     std::fprintf(stderr, "bannerc: error: %s\nbannerc: %s was not changed\n", status.message().c_str(),
@@ -187,6 +187,10 @@ int main(int argc, char** argv) {
   add_compile_options(build);
   build->add_option("-o,--output", args.output, "the index file to write (not an input, not the --rejects path)")
       ->required();
+  build->add_flag("--incremental", args.incremental,
+                  "carry over the quarters of the existing -o INDEX whose input files are unchanged "
+                  "(names and content hashes) instead of recompiling them; the index is the same as "
+                  "a full build's");
   CLI::App* check = app.add_subcommand(
       "check", "validate INPUT_DIR and report as build does, writing no index (only the --rejects file)");
   add_compile_options(check);
