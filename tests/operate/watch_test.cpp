@@ -144,6 +144,22 @@ TEST_CASE("watch: batches are built once each and served under load - a bad batc
   CHECK(server.Stop() == 0);
 }
 
+TEST_CASE("watch: SIGHUP rebuilds every quarter now, and an index that would not change is left alone") {
+  TempDir d;
+  WriteFile(d / "in/1/clicks_1.csv", "click_id,banner_id,campaign_id\n1,10,7\n");
+  WriteFile(d / "in/2/clicks_2.csv", "click_id,banner_id,campaign_id\n1,20,7\n");
+  Child watch({BANNERC_PATH, "watch", d / "in", "-o", d / "index.bin", "--settle", "600"});
+  REQUIRE(Eventually([&] { return Count(watch.Output(), "event=build_ok") == 1; }));  // at start: no settling
+  const auto written = fs::last_write_time(d / "index.bin");
+  watch.Signal(SIGHUP);
+  REQUIRE(Eventually([&] { return Count(watch.Output(), "event=build_unchanged") == 1; }));
+  CHECK(LastRecord(watch.Output(), "build_unchanged").find(" carried=none ") != std::string::npos);
+  CHECK(fs::last_write_time(d / "index.bin") == written);
+  watch.Signal(SIGINT);
+  CHECK(watch.Wait() == 0);
+  CHECK(watch.Output().find("event=watch_stop reason=sigint") != std::string::npos);
+}
+
 TEST_CASE("watch: a folder that is not there is an error at once") {
   TempDir d;
   Child watch({BANNERC_PATH, "watch", d / "missing", "-o", d / "index.bin"});
