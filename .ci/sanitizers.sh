@@ -5,7 +5,8 @@
 #     "concurrency"): tests/server's hot swap under load, corrupt replacements,
 #     deleted index, Reload(), many connections, SIGHUP/SIGTERM, and the
 #     reliability soak and hostile-client tests, whose bannerd is built with
-#     TSan too (a report in its log fails the test).
+#     TSan too (a report in its log fails the test), and bannerc watch
+#     rebuilding under load (tests/operate).
 # Build folders: build-asan and build-tsan (BUILD_DIR_ASAN / BUILD_DIR_TSAN).
 # SANITIZERS=address or =thread runs only one of the two.
 set -euo pipefail

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "server.h"
+#include "version.h"
 
 namespace {
 
@@ -22,16 +23,19 @@ std::chrono::milliseconds Millis(double seconds) {
 
 int main(int argc, char** argv) {
   banner::ServerOptions options;
-  double read_timeout = 10, idle_timeout = 60, write_timeout = 30, shutdown_timeout = 10, poll_interval = 1;
+  double read_timeout = 10, idle_timeout = 60, write_timeout = 30, shutdown_timeout = 10, poll_interval = 1,
+         drain_seconds = 0;
   size_t image_cache_mb = options.image_cache_bytes >> 20;
 
   CLI::App app{
       "bannerd: serves one banner per request, chosen at random among the campaign's best for the\n"
       "current quarter, never the same one twice in a row to a visitor (a cookie remembers the last).\n"
-      "Routes: / /campaigns/{id} /api/campaigns/{id} /images/{id} /healthz /metrics\n"
+      "Routes: / /campaigns/{id} /api/campaigns/{id} /images/{id} /healthz /readyz /metrics\n"
       "Reloads the index when the file its path names changes (inotify, and a periodic check) or on SIGHUP;\n"
-      "SIGTERM/SIGINT stop gracefully."};
+      "SIGTERM/SIGINT stop gracefully (SIGTERM after --drain-seconds). Under systemd (Type=notify) it\n"
+      "reports READY, RELOADING, STOPPING."};
   app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", std::string("bannerd ") + banner::kVersion);
   app.add_option("--index", options.index_path, "Index file written by `bannerc build`")->required();
   app.add_option("--listen", options.listen, "Address to listen on, HOST:PORT (port 0: any free port)");
   app.add_option("--threads", options.threads, "I/O threads, each with its own SO_REUSEPORT listener (0: one per core)")
@@ -54,6 +58,10 @@ int main(int argc, char** argv) {
   app.add_option("--shutdown-timeout", shutdown_timeout,
                  "Seconds SIGTERM waits for requests in flight before exiting anyway")
       ->check(CLI::PositiveNumber);
+  app.add_option("--drain-seconds", drain_seconds,
+                 "Seconds SIGTERM first answers /readyz with 503 (serving everything else) so that load\n"
+                 "balancers stop sending, before the graceful stop; a second SIGTERM or SIGINT ends it")
+      ->check(CLI::Range(0.0, 3600.0));
   app.add_option("--backlog", options.backlog, "listen() backlog per I/O thread")->check(CLI::Range(1, 65535));
   app.add_option("--image-cache-mb", image_cache_mb, "Image bytes kept in memory at most (loaded at start)");
   app.add_flag("--access-log", options.access_log, "Log one line per request on stderr");
@@ -67,6 +75,9 @@ int main(int argc, char** argv) {
                  "Seconds between two stat()s of the index path, the backstop for changes inotify can't\n"
                  "see (network file systems); 0: never")
       ->check(CLI::NonNegativeNumber);
+  std::string log_format = "logfmt";
+  app.add_option("--log-format", log_format, "Log records on stderr as logfmt or json (one object per line)")
+      ->check(CLI::IsMember({"logfmt", "json"}));
 
   try {
     app.parse(argc, argv);
@@ -77,10 +88,14 @@ int main(int argc, char** argv) {
   options.idle_timeout = Millis(idle_timeout);
   options.write_timeout = Millis(write_timeout);
   options.shutdown_timeout = Millis(shutdown_timeout);
+  options.drain_period = Millis(drain_seconds);
   options.image_cache_bytes = image_cache_mb << 20;
   options.watch = !no_watch;
   options.poll_interval = Millis(poll_interval);
   options.handle_signals = true;
+  banner::LogFormat format = banner::LogFormat::kLogfmt;
+  banner::ParseLogFormat(log_format, &format);  // checked by IsMember above
+  banner::SetLogFormat(format);
 
   std::signal(SIGPIPE, SIG_IGN);
   banner::Status status;
@@ -89,7 +104,8 @@ int main(int argc, char** argv) {
     std::string fields = "error=";
     banner::AppendQuoted(&fields, status.message());
     banner::LogEvent("error", "start_failed", fields);
-    std::fprintf(stderr, "bannerd: %s\n", status.message().c_str());
+    // The plain line is for a person at a terminal; JSON logs stay one object per line.
+    if (format == banner::LogFormat::kLogfmt) std::fprintf(stderr, "bannerd: %s\n", status.message().c_str());
     return 1;
   }
   server->Start();

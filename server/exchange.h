@@ -47,6 +47,7 @@ struct Context {
   int64_t now_unix = 0;
   std::string_view date;  // IMF-fixdate for the Date header, or empty
   bool closing = false;   // server is stopping: answer with Connection: close
+  bool draining = false;  // SIGTERM's drain period: /readyz answers 503
 };
 
 // A rendered response. The session writes head, then payload() (empty for

@@ -4,6 +4,7 @@
 #include "json.h"
 #include "money.h"
 #include "index_holder.h"
+#include "version.h"
 
 namespace banner {
 
@@ -37,6 +38,7 @@ std::string_view RouteName(Route route) {
     case Route::kCampaignForm: return "campaign_form";
     case Route::kImage: return "image";
     case Route::kHealthz: return "healthz";
+    case Route::kReadyz: return "readyz";
     case Route::kMetrics: return "metrics";
     case Route::kNotFound: return "not_found";
     case Route::kBadRequest: return "bad_request";
@@ -124,6 +126,10 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
     out->append("banner_index_age_seconds ");
     AppendInt(out, now_unix - snapshot->loaded_unix);
     out->append("\n");
+    Header(out, "banner_index_info", "gauge", "The index this thread serves, by checksum (as bannerc inspect shows it).");
+    out->append("banner_index_info{checksum=\"");
+    AppendHex64(out, snapshot->index->checksum());
+    out->append("\"} 1\n");
     Header(out, "banner_index_campaigns", "gauge", "Campaign lists in the served index, by quarter.");
     for (int q = 1; q <= kQuarters; ++q) {
       out->append("banner_index_campaigns{quarter=\"");
@@ -133,6 +139,8 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
       out->append("\n");
     }
   }
+  Header(out, "banner_build_info", "gauge", "The bannerd version running.");
+  out->append("banner_build_info{version=\"").append(kVersion).append("\"} 1\n");
   Header(out, "banner_process_start_time_seconds", "gauge", "Start time of the process (Unix time).");
   out->append("banner_process_start_time_seconds ");
   AppendInt(out, start_unix);

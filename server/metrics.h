@@ -29,6 +29,7 @@ enum class Route : uint8_t {
   kCampaignForm,  // GET /campaigns?id=N
   kImage,
   kHealthz,
+  kReadyz,
   kMetrics,
   kNotFound,  // unknown path
   kBadRequest,  // the request could not be parsed at all; keep last (kRouteCount)
@@ -37,7 +38,7 @@ inline constexpr size_t kRouteCount = static_cast<size_t>(Route::kBadRequest) + 
 std::string_view RouteName(Route route);
 
 // The statuses the server can send, in label order; anything else is "other".
-inline constexpr std::array<int, 8> kKnownStatuses = {200, 302, 400, 404, 405, 413, 431, 500};
+inline constexpr std::array<int, 9> kKnownStatuses = {200, 302, 400, 404, 405, 413, 431, 500, 503};
 inline constexpr size_t kStatusSlots = kKnownStatuses.size() + 1;
 
 // Latency histogram upper bounds in microseconds (+Inf is implicit).

@@ -215,6 +215,20 @@ void RenderHealth(const Context& ctx, unsigned version, Reply* r) {
   EndHead(r);
 }
 
+void RenderReady(const Context& ctx, unsigned version, Reply* r) {
+  if (ctx.draining) {
+    r->status = 503;
+    r->body.append("draining: stopping soon, send requests elsewhere\n");
+  } else {
+    r->body.append("ready generation=");
+    AppendUint(&r->body, ctx.snapshot->generation);
+    r->body.append("\n");
+  }
+  BeginHead(ctx, version, "text/plain; charset=utf-8", r);
+  r->head.append(kNoStore);
+  EndHead(r);
+}
+
 void RenderMetrics(const Context& ctx, unsigned version, Reply* r) {
   if (ctx.metrics != nullptr) ctx.metrics->Render(ctx.snapshot, ctx.now_unix, &r->body);
   BeginHead(ctx, version, "text/plain; version=0.0.4; charset=utf-8", r);

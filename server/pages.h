@@ -1,6 +1,6 @@
 // What each route answers, body and head: the HTML pages (one stylesheet,
 // inlined), the campaign API's JSON, the redirect of the campaign form, the
-// images, /healthz, /metrics, and the HTML error pages (SPEC section 5).
+// images, /healthz, /readyz, /metrics, and the HTML error pages (SPEC section 5).
 //
 // Each Render* function fills an empty *r whose keep_alive and send_body the
 // router has already set; `version` is the request's HTTP version (10 or 11).
@@ -32,8 +32,10 @@ void RenderCampaignRedirect(uint64_t campaign_id, const Context& ctx, unsigned v
 // GET /images/{id}: the cached PNG, or an SVG placeholder.
 void RenderImage(uint64_t banner_id, const Context& ctx, unsigned version, Reply* r);
 
-// GET /healthz and GET /metrics.
+// GET /healthz (alive), GET /readyz (200 while serving, 503 during SIGTERM's
+// drain period: load balancers, stop sending here) and GET /metrics.
 void RenderHealth(const Context& ctx, unsigned version, Reply* r);
+void RenderReady(const Context& ctx, unsigned version, Reply* r);
 void RenderMetrics(const Context& ctx, unsigned version, Reply* r);
 
 // An HTML error page for `status` saying `message`; extra_headers (CRLF-ended

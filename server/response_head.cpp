@@ -13,6 +13,7 @@ std::string_view StatusLine(int status) {
     case 405: return "HTTP/1.1 405 Method Not Allowed\r\n";
     case 413: return "HTTP/1.1 413 Content Too Large\r\n";
     case 431: return "HTTP/1.1 431 Request Header Fields Too Large\r\n";
+    case 503: return "HTTP/1.1 503 Service Unavailable\r\n";
     default: return "HTTP/1.1 500 Internal Server Error\r\n";
   }
 }

@@ -32,6 +32,7 @@ Route RouteOf(std::string_view path, std::string_view* arg) {
   }
   if (path == "/campaigns") return Route::kCampaignForm;
   if (path == "/healthz") return Route::kHealthz;
+  if (path == "/readyz") return Route::kReadyz;
   if (path == "/metrics") return Route::kMetrics;
   return Route::kNotFound;
 }
@@ -125,6 +126,8 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
       return RenderRootPage(ctx, req.version, r);
     case Route::kHealthz:
       return RenderHealth(ctx, req.version, r);
+    case Route::kReadyz:
+      return RenderReady(ctx, req.version, r);
     case Route::kMetrics:
       return RenderMetrics(ctx, req.version, r);
     default:

@@ -22,6 +22,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "index_reader.h"
 #include "images.h"
@@ -29,6 +30,8 @@
 #include "index_watcher.h"
 #include "log.h"
 #include "metrics.h"
+#include "money.h"
+#include "systemd_notify.h"
 #include "worker.h"
 
 namespace banner {
@@ -143,6 +146,7 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   asio::io_context control{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> control_guard;
+  asio::steady_timer drain_timer{control};
   std::thread control_thread;
   std::unique_ptr<IndexWatcher> watcher;
   std::unique_ptr<asio::signal_set> signals;
@@ -154,6 +158,7 @@ struct Server::Impl {
   // Control thread. Only this thread publishes once the workers run, so each
   // worker receives the snapshots in generation order.
   void DoReload(std::string_view reason, std::function<void(Status)> done) {
+    NotifyReloading();
     const ServerOptions& options = shared.options;
     std::string fields = "reason=";
     fields.append(reason).append(" path=");
@@ -166,6 +171,7 @@ struct Server::Impl {
       AppendQuoted(&fields, st.message());
       fields.append(" action=\"keeps serving the previous index\"");
       LogEvent("error", "reload_failed", fields);
+      NotifyReady("reload failed; serving generation " + std::to_string(holder.current()->generation));
       if (done) done(st);
       return;
     }
@@ -174,9 +180,12 @@ struct Server::Impl {
     // Each worker installs the snapshot on its own thread, between two
     // requests; the last one to do so reports the reload done.
     auto ack = std::make_shared<Ack>(workers.size(), std::move(done));
+    const uint64_t generation = snapshot->generation;
     for (auto& w : workers) {
-      w->Install(snapshot, [ack] {
-        if (ack->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && ack->done) ack->done(Status::Ok());
+      w->Install(snapshot, [ack, generation] {
+        if (ack->left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+        NotifyReady("serving generation " + std::to_string(generation));
+        if (ack->done) ack->done(Status::Ok());
       });
     }
     metrics.reloads_ok.fetch_add(1, std::memory_order_relaxed);
@@ -184,9 +193,29 @@ struct Server::Impl {
     LogEvent("info", "reload_ok", fields);
   }
 
+  // Control thread. SIGTERM: /readyz answers 503 for the drain period while
+  // everything else is served as before, then DoStop. A stop asked for
+  // during the drain happens at once.
+  void DoDrain(std::string_view reason) {
+    const auto period = shared.options.drain_period;
+    if (period.count() <= 0 || stopping.load() || shared.draining.load()) return DoStop(reason);
+    shared.draining.store(true);
+    NotifyStopping();
+    std::string fields = "reason=";
+    fields.append(reason).append(" seconds=");
+    AppendMicros(&fields, static_cast<uint64_t>(period.count()) * 1000);
+    LogEvent("info", "draining", fields);
+    drain_timer.expires_after(period);
+    drain_timer.async_wait([this, why = std::string(reason)](boost::system::error_code ec) {
+      if (!ec) DoStop(why);
+    });
+  }
+
   // Control thread.
   void DoStop(std::string_view reason) {
     if (stopping.exchange(true)) return;
+    if (!shared.draining.load()) NotifyStopping();
+    drain_timer.cancel();
     LogEvent("info", "stopping", std::string("reason=") + std::string(reason));
     const auto deadline = std::chrono::steady_clock::now() + shared.options.shutdown_timeout;
     for (auto& w : workers) w->BeginShutdown(deadline);
@@ -203,8 +232,11 @@ struct Server::Impl {
       if (signo == SIGHUP) {
         DoReload("sighup", nullptr);
         WaitForSignal();
+      } else if (signo == SIGTERM) {
+        DoDrain("sigterm");
+        if (!stopping.load()) WaitForSignal();  // a second signal ends the drain
       } else {
-        DoStop(signo == SIGTERM ? "sigterm" : "sigint");
+        DoStop("sigint");
       }
     });
   }
@@ -343,6 +375,7 @@ void Server::Start() {
   fields.append(" images=").append(std::to_string(s.images ? s.images->count() : 0));
   fields.append(" quarter=").append(options.quarter == 0 ? "clock" : std::to_string(options.quarter));
   LogEvent("info", "start", fields);
+  NotifyReady("serving generation " + std::to_string(snapshot->generation));
 }
 
 void Server::Stop() {

@@ -1,7 +1,9 @@
 // Server: bannerd assembled — N I/O workers (one io_context + thread +
 // SO_REUSEPORT listener each), the index holder that publishes snapshots to
 // them, the index path's watcher, and a control thread that reloads the index and
-// handles signals (SIGHUP: reload; SIGTERM/SIGINT: graceful stop).
+// handles signals (SIGHUP: reload; SIGTERM: drain, then graceful stop;
+// SIGINT, or a second SIGTERM: graceful stop at once). It tells systemd what
+// it does (systemd_notify.h).
 //
 // Used by bannerd's main and, in-process, by the tests.
 //
@@ -36,6 +38,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
+  // SIGTERM first answers /readyz with 503 for this long, serving everything
+  // else as before, so that load balancers stop sending; then the graceful
+  // stop. 0: stop at once.
+  std::chrono::milliseconds drain_period{0};
   size_t max_connections = 10'000;
   int backlog = 1024;
   size_t image_cache_bytes = 256u << 20;

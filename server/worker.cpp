@@ -78,6 +78,7 @@ Context Worker::MakeContext(bool closing) {
   ctx.now_unix = secs;
   ctx.date = std::string_view(date_, date_len_);
   ctx.closing = closing || stopping_;
+  ctx.draining = shared_->draining.load(std::memory_order_relaxed);
   return ctx;
 }
 

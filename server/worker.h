@@ -19,6 +19,7 @@
 // Included only by the networking .cpp files (it pulls in Asio).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +47,7 @@ class ImageStore;
 // Read-only (or atomic) state common to all workers.
 struct Shared {
   ServerOptions options;  // as normalised by Server::Create
+  std::atomic<bool> draining{false};  // SIGTERM's drain period has begun
   const ImageStore* images = nullptr;
   MetricsRegistry* metrics = nullptr;
 };

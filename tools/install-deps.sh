@@ -3,7 +3,9 @@
 # Usage: tools/install-deps.sh [extra packages...]
 set -euo pipefail
 # python3: a bannerc test parses inspect --json with Python's json module.
-packages=(cmake ninja-build g++ libboost1.81-dev libfccp-dev libxxhash-dev libcli11-dev doctest-dev python3 "$@")
+# pkg-config + libsystemd-dev: bannerd's sd_notify; help2man: the man pages.
+packages=(cmake ninja-build g++ libboost1.81-dev libfccp-dev libxxhash-dev libcli11-dev doctest-dev python3
+          pkg-config libsystemd-dev help2man "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

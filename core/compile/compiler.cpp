@@ -13,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "carry_over.h"
 #include "chunk_merge.h"
 #include "csv_reader.h"
 #include "input_files.h"
@@ -108,6 +109,9 @@ class Build {
     s = PlanTasks();
     if (!s.ok()) return s;
     RunWorkers();
+    for (FileReport& f : result_->files) {
+      if (f.bad_rows > 0) f.record.unparseable_rows = true;
+    }
     result_->peak_table_bytes = table_memory_.peak();
     if (!error_.ok()) return error_;
     if (result_->bad_rows > 0 && !options_.reject_bad_rows) {
@@ -120,14 +124,28 @@ class Build {
 
  private:
   // Opens every file to merge and splits it into tasks, in merge order; each
-  // quarter's tasks are then one contiguous range, its lane.
+  // quarter's tasks are then one contiguous range, its lane. A quarter
+  // carried over from the previous index has no tasks.
   Status PlanTasks() {
+    CarryOverPlan carry;
+    if (options_.previous != nullptr) {
+      carry = PlanCarryOver(inputs_, *options_.previous, options_.seed, options_.on_reject != nullptr,
+                            !options_.reject_bad_rows);
+    }
     readers_.resize(inputs_.size());
     line_base_.assign(inputs_.size(), 1);  // line 1 is the header
-    for (size_t i = 0; i < inputs_.size(); ++i) result_->files.push_back(InitialReport(inputs_, i));
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      result_->files.push_back(InitialReport(inputs_, i));
+      if (!carry.records.empty() && carry.records[i] != nullptr) result_->files.back().record = *carry.records[i];
+    }
+    for (int q = 1; q <= kQuarters; ++q) {
+      if (!carry.quarters[q - 1]) continue;
+      result_->carried_over[q - 1] = true;
+      result_->lists[q - 1] = CarriedLists(*options_.previous, q);
+    }
     for (size_t i : MergeOrder(inputs_)) {
       const InputFile& in = inputs_[i];
-      if (in.duplicate_of) continue;
+      if (in.duplicate_of || carry.quarters[in.name.quarter - 1]) continue;
       Status s = CsvReader::Open(in.relative_path, in.file->bytes(), in.name.kind, &readers_[i]);
       if (!s.ok()) return s;
       result_->input_bytes += in.file->bytes().size();

@@ -6,6 +6,8 @@
 // impressions, each in path order), so the result never depends on thread
 // timing. A quarter's tables are freed as soon as its lists are ranked:
 // memory follows the distinct ids of one quarter, not the input size.
+// Given the previous index, a quarter whose inputs it was built from
+// unchanged is carried over from it instead (carry_over.h).
 #pragma once
 
 #include <array>
@@ -20,6 +22,8 @@
 #include "status.h"
 
 namespace banner {
+
+class IndexReader;
 
 enum class RejectKind { kBad, kConflict, kOrphan };
 std::string_view RejectKindName(RejectKind kind);
@@ -50,6 +54,10 @@ struct CompileOptions {
   std::function<void(const RejectedRow&)> on_reject;
   // Called from worker threads as bytes are parsed: (parsed, total).
   std::function<void(uint64_t, uint64_t)> on_progress;
+  // Incremental: the index this build replaces (may be null). Its quarters
+  // whose inputs are unchanged are carried over, not recompiled; the result
+  // is the same as without it. Must outlive Compile().
+  const IndexReader* previous = nullptr;
 };
 
 struct FileReport {
@@ -61,6 +69,10 @@ struct FileReport {
 struct CompileResult {
   std::vector<FileReport> files;
   std::array<std::vector<CampaignResult>, kQuarters> lists;
+  // Quarter q was carried over from options.previous: [q - 1]. Its files'
+  // reports hold the previous row counts, without the kind of each rejected
+  // row or examples; input_bytes counts the bytes parsed, so not its files.
+  std::array<bool, kQuarters> carried_over{};
   uint64_t input_bytes = 0;
   uint64_t bad_rows = 0, conflicts = 0, orphans = 0;
   std::vector<std::string> bad_row_examples;  // "file:line: reason", the first few

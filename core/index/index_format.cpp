@@ -46,7 +46,7 @@ void InputRecord::EncodeTo(std::string* dst) const {
   PutFixed8(dst, static_cast<uint8_t>(kind));
   PutFixed8(dst, static_cast<uint8_t>(quarter));
   PutFixed8(dst, duplicate_file ? 1 : 0);
-  PutFixed8(dst, 0);
+  PutFixed8(dst, unparseable_rows ? kUnparseableRowsFlag : 0);
   PutFixed64(dst, rows_read);
   PutFixed64(dst, rows_kept);
   PutFixed64(dst, rows_duplicate);
@@ -68,6 +68,7 @@ bool InputRecord::DecodeFrom(std::string_view* input) {
   kind = static_cast<FileKind>(kind_byte);
   quarter = quarter_byte;
   duplicate_file = p[14] != 0;
+  unparseable_rows = (static_cast<uint8_t>(p[15]) & kUnparseableRowsFlag) != 0;
   rows_read = DecodeFixed64(p + 16);
   rows_kept = DecodeFixed64(p + 24);
   rows_duplicate = DecodeFixed64(p + 32);

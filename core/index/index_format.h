@@ -115,12 +115,17 @@ struct BannerStats {
 // record: kFixedSize bytes, then the path).
 struct InputRecord {
   static constexpr size_t kFixedSize = 48;
+  static constexpr uint8_t kUnparseableRowsFlag = 1;  // in the flags byte
 
   std::string path;  // relative to the input folder
   uint64_t hash = 0;
   FileKind kind = FileKind::kImpressions;
   int quarter = 0;
   bool duplicate_file = false;  // identical bytes to another input: skipped
+  // Some of rows_rejected could not be parsed (set aside by --rejects rather
+  // than failing the build): an incremental build without --rejects must
+  // then recompile the file's quarter, to fail as a full build would.
+  bool unparseable_rows = false;
   uint64_t rows_read = 0, rows_kept = 0, rows_duplicate = 0, rows_rejected = 0;
 
   bool operator==(const InputRecord&) const = default;

@@ -54,6 +54,11 @@ Utf8Sequence NextUtf8Sequence(std::string_view s) {
 
 }  // namespace
 
+void AppendHex64(std::string* out, uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 60; shift >= 0; shift -= 4) out->push_back(kHex[(v >> shift) & 15]);
+}
+
 void AppendQuotedString(std::string* out, std::string_view s, QuoteStyle style) {
   static constexpr char kHex[] = "0123456789abcdef";
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD

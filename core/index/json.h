@@ -14,6 +14,9 @@ namespace banner {
 // Append `v` in decimal, without a temporary string (for the request path).
 void AppendUint(std::string* out, uint64_t v);
 void AppendInt(std::string* out, int64_t v);
+// Append `v` as 16 lowercase hex digits: how checksums and hashes are shown
+// (bannerc inspect, bannerd's banner_index_info, bannerc watch's log).
+void AppendHex64(std::string* out, uint64_t v);
 
 // The quoted-string dialects the project writes. Both put `s` between double
 // quotes and escape '"' and '\\' with a backslash; they differ in how a

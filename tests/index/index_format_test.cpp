@@ -45,6 +45,7 @@ InputRecord FullInput(std::string path) {
   in.kind = FileKind::kConversions;
   in.quarter = 4;
   in.duplicate_file = true;
+  in.unparseable_rows = true;
   in.rows_read = ~uint64_t{0};
   in.rows_kept = 1;
   in.rows_duplicate = uint64_t{1} << 40;

@@ -36,6 +36,7 @@ std::string GoldenIndex() {
   clicks.rows_kept = 7;
   clicks.rows_duplicate = 2;
   clicks.rows_rejected = 1;
+  clicks.unparseable_rows = true;
   w.AddInput(clicks);
   const BannerStats seven[] = {{5, 3, 1500000}, {6, 1, 0}};
   const BannerStats nine[] = {{9, 0, 0}};
@@ -54,7 +55,7 @@ constexpr std::string_view kExpected[] = {
     "01 00 00 00",              // format_version 1
     "40 00 00 00",              // header_size 64
     "af 01 00 00 00 00 00 00",  // file_size 431
-    "38 fe f7 44 1b 90 80 83",  // checksum (XXH3-64 of bytes 32..430)
+    "5f 51 65 0d 63 a0 84 45",  // checksum (XXH3-64 of bytes 32..430)
     "08 07 06 05 04 03 02 01",  // seed
     "00 00 00 00 00 00 00 00",  // reserved
     "03 00 00 00",              // campaign_count 3
@@ -79,13 +80,13 @@ constexpr std::string_view kExpected[] = {
     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00",  //   0
     "05 00 00 00 00 00 00 00  04 00 00 00 00 00 00 00",  // banner 5, 4 clicks,
     "02 00 00 00 00 00 00 00  03 00 00 00 00 00 00 00",  //   3 * 2^64 + 2 micros
-    // Input records: path_length, hash, kind, quarter, duplicate, 0,
+    // Input records: path_length, hash, kind, quarter, duplicate, flags,
     // rows read, kept, duplicate, rejected, path.
     "13 00 00 00  88 77 66 55 44 33 22 11  01  01  00  00",
     "06 00 00 00 00 00 00 00  05 00 00 00 00 00 00 00",
     "01 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00",
     "31 2f 69 6d 70 72 65 73 73 69 6f 6e 73 5f 31 2e 63 73 76",  // 1/impressions_1.csv
-    "14 00 00 00  00 ff ee dd cc bb aa 99  02  03  01  00",
+    "14 00 00 00  00 ff ee dd cc bb aa 99  02  03  01  01",
     "0a 00 00 00 00 00 00 00  07 00 00 00 00 00 00 00",
     "02 00 00 00 00 00 00 00  01 00 00 00 00 00 00 00",
     "33 2f 63 6c 69 63 6b 73 5f 33 5f 63 61 66 c3 a9 2e 63 73 76",  // 3/clicks_3_café.csv

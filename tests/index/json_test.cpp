@@ -202,5 +202,14 @@ TEST_CASE("AppendQuotedString, JSON: valid text is kept, each maximal invalid su
   CHECK(Json("\xf5\x80") == "\"" + r + r + "\"");
 }
 
+TEST_CASE("AppendHex64 writes 16 lowercase digits, zero-padded") {
+  std::string out = "x";
+  AppendHex64(&out, 0xab);
+  CHECK(out == "x00000000000000ab");
+  out.clear();
+  AppendHex64(&out, 0xfedcba9876543210ull);
+  CHECK(out == "fedcba9876543210");
+}
+
 }  // namespace
 }  // namespace banner

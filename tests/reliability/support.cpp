@@ -49,7 +49,8 @@ bool PublishIndex(const std::string& path, const std::vector<ListSpec>& lists) {
 
 // --- Processes ---
 
-Child::Child(std::vector<std::string> args, Options options, const std::string& cwd) {
+Child::Child(std::vector<std::string> args, Options options, const std::string& cwd,
+             std::vector<std::string> env) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return;
   // Everything the child needs is built before fork(): after it, only
@@ -57,6 +58,10 @@ Child::Child(std::vector<std::string> args, Options options, const std::string& 
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<char*> envp;  // the added entries first: getenv() takes the first match
+  for (auto& e : env) envp.push_back(e.data());
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
   rlimit fsize{};
   if (options.file_size_limit >= 0) {
     fsize.rlim_cur = fsize.rlim_max = static_cast<rlim_t>(options.file_size_limit);
@@ -71,7 +76,7 @@ Child::Child(std::vector<std::string> args, Options options, const std::string& 
     }
     ::signal(SIGPIPE, SIG_DFL);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) _exit(126);
-    ::execve(argv[0], argv.data(), environ);
+    ::execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   ::close(fds[1]);
@@ -138,17 +143,21 @@ std::vector<std::string> BannerdArgs(const std::string& index, std::vector<std::
 
 }  // namespace
 
-Bannerd::Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd)
-    : child_(BannerdArgs(index, std::move(flags)), Child::Options{}, cwd) {
+Bannerd::Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd,
+                 std::vector<std::string> env)
+    : child_(BannerdArgs(index, std::move(flags)), Child::Options{}, cwd, std::move(env)) {
+  // The port of the start record, logfmt or JSON.
+  const auto parse = [&](std::string_view event, std::string_view port_field) {
+    const std::string log = child_.Output();
+    const size_t start = log.find(event);
+    const size_t p = start == std::string::npos ? start : log.find(port_field, start);
+    if (p != std::string::npos) port_ = static_cast<uint16_t>(std::atoi(log.c_str() + p + port_field.size()));
+  };
   // Sanitized builds start slowly on a loaded machine: be generous.
   Eventually(
       [&] {
-        const std::string log = child_.Output();
-        const size_t start = log.find("event=start ");
-        if (start != std::string::npos) {
-          const size_t p = log.find(" port=", start);
-          if (p != std::string::npos) port_ = static_cast<uint16_t>(std::atoi(log.c_str() + p + 6));
-        }
+        parse("event=start ", " port=");
+        if (port_ == 0) parse("\"event\":\"start\"", "\"port\":");
         return port_ != 0 || !child_.Running();
       },
       milliseconds(60'000));

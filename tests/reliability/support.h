@@ -60,8 +60,10 @@ class Child {
   struct Options {
     long file_size_limit = -1;  // RLIMIT_FSIZE in bytes (SIGXFSZ ignored); -1: none
   };
-  // `cwd`: the child's working folder; empty: this process's.
-  Child(std::vector<std::string> argv, Options options, const std::string& cwd = {});
+  // `cwd`: the child's working folder; empty: this process's. `env`:
+  // NAME=value entries added to (and winning over) our environment.
+  Child(std::vector<std::string> argv, Options options, const std::string& cwd = {},
+        std::vector<std::string> env = {});
   explicit Child(std::vector<std::string> argv) : Child(std::move(argv), Options{}) {}
   ~Child();  // SIGKILLs a child still running
   Child(const Child&) = delete;
@@ -83,11 +85,13 @@ class Child {
   std::thread drain_;
 };
 
-// bannerd on 127.0.0.1, any free port, with `flags` added.
+// bannerd on 127.0.0.1, any free port, with `flags` added (its log in either
+// --log-format).
 class Bannerd {
  public:
-  // Started in the folder `cwd` (empty: this process's).
-  Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd = {});
+  // Started in the folder `cwd` (empty: this process's), `env` added.
+  Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd = {},
+          std::vector<std::string> env = {});
   // The port from the start record, 0 if it never started.
   uint16_t port() const { return port_; }
   Child& child() { return child_; }

@@ -1,5 +1,6 @@
 // logfmt quoting of the values bannerd logs (client-supplied targets and
-// methods included): a value can't end its field or its record early.
+// methods included): a value can't end its field or its record early; and the
+// JSON form of the same records (--log-format json).
 #include "log.h"
 
 #include <string>
@@ -16,6 +17,33 @@ TEST_CASE("AppendQuoted writes a logfmt value that cannot forge a field or a rec
   fields.clear();
   AppendQuoted(&fields, std::string("\x00\x7f\x80 ok", 6));
   CHECK(fields == "\"\\x00\\x7f\x80 ok\"");
+}
+
+TEST_CASE("a JSON record carries the same fields, numbers as numbers, quoted values unescaped") {
+  std::string fields = "generation=2 campaigns=3,4 ratio=0.25 id=007 reason=sighup path=";
+  AppendQuoted(&fields, "/var/lib/banner \"x\"\\\n");
+  fields += " draining";
+  const std::string record = FormatLogRecord(LogFormat::kJson, "2026-11-22T04:30:00.123Z", "info", "reload_ok", fields);
+  CHECK(record ==
+        "{\"ts\":\"2026-11-22T04:30:00.123Z\",\"level\":\"info\",\"event\":\"reload_ok\",\"generation\":2,"
+        "\"campaigns\":\"3,4\",\"ratio\":0.25,\"id\":\"007\",\"reason\":\"sighup\","
+        "\"path\":\"/var/lib/banner \\\"x\\\"\\\\\\u000a\",\"draining\":true}");
+  CHECK(FormatLogRecord(LogFormat::kJson, "t", "warn", "e", "") == "{\"ts\":\"t\",\"level\":\"warn\",\"event\":\"e\"}");
+}
+
+TEST_CASE("a logfmt record is ts, level, event, then the fields as given") {
+  CHECK(FormatLogRecord(LogFormat::kLogfmt, "t", "info", "stop", "status=ok") == "ts=t level=info event=stop status=ok");
+  CHECK(FormatLogRecord(LogFormat::kLogfmt, "t", "info", "stop", "") == "ts=t level=info event=stop");
+}
+
+TEST_CASE("ParseLogFormat knows logfmt and json only") {
+  LogFormat f = LogFormat::kJson;
+  CHECK(ParseLogFormat("logfmt", &f));
+  CHECK(f == LogFormat::kLogfmt);
+  CHECK(ParseLogFormat("json", &f));
+  CHECK(f == LogFormat::kJson);
+  CHECK_FALSE(ParseLogFormat("JSON", &f));
+  CHECK(f == LogFormat::kJson);
 }
 
 }  // namespace

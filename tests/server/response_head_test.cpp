@@ -30,13 +30,15 @@ TEST_CASE("StatusLine and StatusTitle: the statuses bannerd sends, 500 for any o
   CHECK(StatusLine(405) == "HTTP/1.1 405 Method Not Allowed\r\n");
   CHECK(StatusLine(413) == "HTTP/1.1 413 Content Too Large\r\n");
   CHECK(StatusLine(431) == "HTTP/1.1 431 Request Header Fields Too Large\r\n");
-  for (int other : {0, 201, 500, 503, 999}) {
+  CHECK(StatusLine(503) == "HTTP/1.1 503 Service Unavailable\r\n");
+  for (int other : {0, 201, 500, 502, 999}) {
     CAPTURE(other);
     CHECK(StatusLine(other) == "HTTP/1.1 500 Internal Server Error\r\n");
   }
   CHECK(StatusTitle(200) == "200 OK");
   CHECK(StatusTitle(431) == "431 Request Header Fields Too Large");
-  CHECK(StatusTitle(503) == "500 Internal Server Error");
+  CHECK(StatusTitle(503) == "503 Service Unavailable");
+  CHECK(StatusTitle(502) == "500 Internal Server Error");
 }
 
 TEST_CASE("BeginHead + EndHead: HTTP/1.1 keep-alive needs no Connection header") {

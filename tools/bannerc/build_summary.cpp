@@ -38,6 +38,24 @@ std::string FormatBuildSummary(const CompileResult& result, double seconds) {
     out += Row(r.path, width, Grouped(r.rows_read), Grouped(r.rows_kept), Grouped(r.rows_duplicate),
                Grouped(r.rows_rejected));
   }
+  std::string carried;
+  int carried_count = 0;
+  uint64_t carried_rejected = 0;
+  for (int q = 1; q <= kQuarters; ++q) {
+    if (!result.carried_over[q - 1]) continue;
+    carried += (carried_count++ == 0 ? " " : ", ") + std::to_string(q);
+    for (const FileReport& f : result.files) {
+      if (f.record.quarter == q) carried_rejected += f.record.rows_rejected;
+    }
+  }
+  if (!carried.empty()) {
+    out += "\n  carried over from the previous index, inputs unchanged: quarter" +
+           std::string(carried_count > 1 ? "s" : "") + carried + "\n";
+    if (carried_rejected > 0) {
+      out += "  (their " + Grouped(carried_rejected) +
+             " rejected row(s) were reported by the build that made it)\n";
+    }
+  }
 
   out += "\n  quarter  campaigns  " + std::string(RuleName(Rule::kTop10ByRevenue)) + "  " +
          std::string(RuleName(Rule::kAllConvertedByRevenue)) + "  " +

@@ -1,8 +1,9 @@
 // What a build reports. The summary, read at a glance (stdout, not with -q):
 // per file rows read, kept, duplicated and rejected; skipped duplicate files;
-// per quarter the campaigns under each rule; time and throughput. The
-// diagnosis (stderr, always): how many rows were rejected and the first of
-// them as file:line: reason.
+// the quarters carried over from the previous index; per quarter the
+// campaigns under each rule; time and throughput. The diagnosis (stderr,
+// always): how many rows were rejected and the first of them as
+// file:line: reason.
 #pragma once
 
 #include <string>

@@ -17,9 +17,12 @@
 #include "decimal_option.h"
 #include "id.h"
 #include "index_dump.h"
-#include "index_writer.h"
+#include "index_image.h"
 #include "input_files.h"
+#include "log.h"
 #include "rejects_file.h"
+#include "version.h"
+#include "watch.h"
 
 namespace banner {
 namespace {
@@ -31,9 +34,11 @@ struct Args {
   std::string input_dir, output, rejects, index;
   uint64_t seed = 1;
   unsigned threads = 0;
-  bool quiet = false, json = false;
+  bool quiet = false, json = false, incremental = false;
   std::optional<int> quarter;
   std::optional<uint64_t> campaign;
+  double settle_seconds = 2;
+  std::string log_format = "logfmt";
 };
 
 // Progress on a terminal only: "reading 120/500 MB (24%)", redrawn in place.
@@ -49,13 +54,20 @@ std::function<void(uint64_t, uint64_t)> TerminalProgress(bool quiet) {
   };
 }
 
+// The files a build writes: never inputs (CheckOutputPaths).
+std::vector<std::string> Outputs(const Args& args) {
+  std::vector<std::string> outputs;
+  if (!args.output.empty()) outputs.push_back(args.output);
+  if (!args.rejects.empty()) outputs.push_back(args.rejects);
+  return outputs;
+}
+
 // build (write == true) and check (write == false) share everything but the output.
 int RunCompile(const Args& args, bool write) {
   const auto start = std::chrono::steady_clock::now();
   CompileOptions options;
   options.input_dir = args.input_dir;
-  if (!args.output.empty()) options.outputs.push_back(args.output);
-  if (!args.rejects.empty()) options.outputs.push_back(args.rejects);
+  options.outputs = Outputs(args);
   Status status = CheckOutputPaths(options.input_dir, options.outputs);
   if (!status.ok()) {
     std::fprintf(stderr, "bannerc: error: %s\nbannerc: nothing was written\n", status.message().c_str());
@@ -64,6 +76,13 @@ int RunCompile(const Args& args, bool write) {
   options.seed = args.seed;
   options.threads = args.threads;
   options.on_progress = TerminalProgress(args.quiet);
+  std::unique_ptr<IndexReader> previous;
+  if (args.incremental) {
+    std::string note;
+    previous = OpenPreviousIndex(args.output, &note);
+    if (!note.empty() && !args.quiet) std::fprintf(stderr, "bannerc: note: %s\n", note.c_str());
+    options.previous = previous.get();
+  }
   std::unique_ptr<RejectsFile> rejects;
   if (!args.rejects.empty()) {
     rejects = RejectsFile::Create(args.rejects, &status);
@@ -103,14 +122,7 @@ int RunCompile(const Args& args, bool write) {
     return 0;
   }
 
-  IndexWriter writer(args.seed);
-  for (const FileReport& f : result.files) writer.AddInput(f.record);
-  for (int q = 1; q <= kQuarters; ++q) {
-    for (const CampaignResult& c : result.lists[q - 1]) {
-      writer.AddList(q, c.campaign_id, c.list.x, c.list.rule, c.list.banners);
-    }
-  }
-  const std::string bytes = writer.Finish();
+  const std::string bytes = EncodeIndex(result, args.seed);
   status = WriteFileAtomically(args.output, bytes);
   if (!status.ok()) {
     std::fprintf(stderr, "bannerc: error: %s\nbannerc: %s was not changed\n", status.message().c_str(),
@@ -122,6 +134,25 @@ int RunCompile(const Args& args, bool write) {
                 bytes.size(), args.output.c_str());
   }
   return 0;
+}
+
+int Watch(const Args& args) {
+  const Status status = CheckOutputPaths(args.input_dir, Outputs(args));
+  if (!status.ok()) {
+    std::fprintf(stderr, "bannerc: error: %s\n", status.message().c_str());
+    return kExitUsage;
+  }
+  LogFormat format = LogFormat::kLogfmt;
+  ParseLogFormat(args.log_format, &format);  // checked by IsMember
+  SetLogFormat(format);
+  WatchOptions options;
+  options.input_dir = args.input_dir;
+  options.output = args.output;
+  options.rejects = args.rejects;
+  options.seed = args.seed;
+  options.threads = args.threads;
+  options.settle = std::chrono::milliseconds(static_cast<int64_t>(args.settle_seconds * 1000));
+  return RunWatch(options);
 }
 
 int Inspect(const Args& args) {
@@ -160,6 +191,7 @@ int main(int argc, char** argv) {
       "inside INPUT_DIR, or -o and --rejects at one path, is a usage error before anything is written.\n"
       "-q drops the progress and the summary; errors and the first rejected rows still go to stderr.\n" +
       exit_status);
+  app.set_version_flag("--version", std::string("bannerc ") + banner::kVersion);
   app.require_subcommand(1);
 
   auto add_compile_options = [&](CLI::App* cmd) {
@@ -185,12 +217,26 @@ int main(int argc, char** argv) {
   add_compile_options(build);
   build->add_option("-o,--output", args.output, "the index file to write (not an input, not the --rejects path)")
       ->required();
+  build->add_flag("--incremental", args.incremental,
+                  "carry over the quarters of the existing -o INDEX whose input files are unchanged "
+                  "(names and content hashes) instead of recompiling them; the index is the same as "
+                  "a full build's");
   CLI::App* check = app.add_subcommand(
       "check", "validate INPUT_DIR and report as build does, writing no index (only the --rejects file)");
   add_compile_options(check);
   check->add_option("-o,--output", args.output,
                     "the index a build would write: its path is checked as build checks it, never read as an "
                     "input, and not written");
+  CLI::App* watch = app.add_subcommand(
+      "watch", "rebuild -o INDEX whenever CSVs arrive in INPUT_DIR, once it has been quiet for --settle seconds");
+  add_compile_options(watch);
+  watch->add_option("-o,--output", args.output, "the index file to keep up to date")->required();
+  watch->add_option("--settle", args.settle_seconds, "seconds without a change before a build")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  watch->add_option("--log-format", args.log_format, "one record per build on stderr: logfmt or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"logfmt", "json"}));
   CLI::App* inspect = app.add_subcommand("inspect", "show what an index will serve, and why");
   inspect->footer(exit_status);
   inspect->add_option("INDEX", args.index, "index file")->required();
@@ -208,5 +254,6 @@ int main(int argc, char** argv) {
   }
   if (build->parsed()) return banner::RunCompile(args, true);
   if (check->parsed()) return banner::RunCompile(args, false);
+  if (watch->parsed()) return banner::Watch(args);
   return banner::Inspect(args);
 }

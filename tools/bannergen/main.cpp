@@ -10,6 +10,7 @@
 
 #include "decimal_option.h"
 #include "synthetic_data.h"
+#include "version.h"
 
 namespace {
 constexpr int kExitIo = 1;
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
       "small banner sets; duplicate, conflicting and orphan rows; ids up to 2^63-1) and\n"
       "bulk campaigns with random X. Same arguments => byte-identical output.\n"
       "DIR/csv and DIR/manifest.tsv are replaced; nothing else in DIR is touched."};
+  app.set_version_flag("--version", std::string("bannergen ") + banner::kVersion);
   app.add_option("--out", options.out_dir, "Output directory DIR")->required();
   app.add_option("--seed", options.seed, "Seed of the pseudo-random generator")
       ->transform(DecimalRange(0, UINT64_MAX))
