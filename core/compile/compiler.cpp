@@ -133,7 +133,8 @@ class Build {
                             !options_.reject_bad_rows);
     }
     readers_.resize(inputs_.size());
-    line_base_.assign(inputs_.size(), 1);  // line 1 is the header
+    line_base_.assign(inputs_.size(), 0);
+    open_tail_.resize(inputs_.size());
     for (size_t i = 0; i < inputs_.size(); ++i) {
       result_->files.push_back(InitialReport(inputs_, i));
       if (!carry.records.empty() && carry.records[i] != nullptr) result_->files.back().record = *carry.records[i];
@@ -148,6 +149,7 @@ class Build {
       if (in.duplicate_of || carry.quarters[in.name.quarter - 1]) continue;
       Status s = CsvReader::Open(in.relative_path, in.file->bytes(), in.name.kind, &readers_[i]);
       if (!s.ok()) return s;
+      line_base_[i] = readers_[i].header_lines();
       result_->input_bytes += in.file->bytes().size();
       for (const CsvChunk& chunk : readers_[i].Split(options_.chunk_bytes)) {
         tasks_.push_back({i, in.name.quarter, chunk});
@@ -227,9 +229,21 @@ class Build {
   };
 
   // Runs on the lane's merging thread, the only one that touches the file's
-  // report and line base while the file's quarter merges.
-  void Merge(const Task& task, ParsedChunk& chunk, Lane* lane) {
+  // report, line base and open tail while the file's quarter merges.
+  void Merge(const Task& task, ParsedChunk& parsed, Lane* lane) {
     const InputFile& in = inputs_[task.file];
+    CsvChunk bytes = task.chunk;
+    ParsedChunk reparsed;
+    std::string_view& open_tail = open_tail_[task.file];
+    const bool continues_record = !open_tail.empty();
+    if (continues_record) {
+      // The chunk before ended inside a quoted field, so this one was parsed
+      // from the middle of a record: parse again from the record's start.
+      bytes = CsvReader::Continue(open_tail, task.chunk);
+      readers_[task.file].ParseChunk(bytes, &reparsed);
+    }
+    ParsedChunk& chunk = continues_record ? reparsed : parsed;
+    open_tail = chunk.open_tail;
     const uint64_t base = line_base_[task.file];
     line_base_[task.file] += chunk.lines;
     if (!chunk.error.ok()) {
@@ -238,7 +252,7 @@ class Build {
                              chunk.error.message());
       return;
     }
-    MergedChunk merged = MergeChunk(in.name.kind, task.chunk.bytes, &chunk, &lane->tables);
+    MergedChunk merged = MergeChunk(in.name.kind, bytes.bytes, &chunk, &lane->tables);
     table_memory_.Set(task.quarter, lane->tables.memory_bytes());
 
     for (Rejection& row : merged.rejections) row.line += base;
@@ -263,13 +277,14 @@ class Build {
   const CompileOptions& options_;
   CompileResult* result_;
   // inputs_, readers_ and tasks_ are fixed by PlanTasks before the workers
-  // start. line_base_[i] and result_->files[i] are touched only by the
-  // merging thread of file i's quarter, result_->lists[q - 1] only by that
-  // of quarter q; rejects_ fills the reject counts and examples.
+  // start. line_base_[i], open_tail_[i] and result_->files[i] are touched
+  // only by the merging thread of file i's quarter, result_->lists[q - 1]
+  // only by that of quarter q; rejects_ fills the reject counts and examples.
   std::vector<InputFile> inputs_;
   std::vector<CsvReader> readers_;
   std::vector<Task> tasks_;
-  std::vector<uint64_t> line_base_;
+  std::vector<uint64_t> line_base_;  // the file's lines before the next chunk to merge
+  std::vector<std::string_view> open_tail_;  // the last chunk's, still to parse
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,10 +1,10 @@
 #include "csv_reader.h"
 
-// Rows arrive as in-memory chunks, so the library's read-ahead thread would
-// only add a thread per chunk. This is the only file that includes csv.h.
-#define CSV_IO_NO_THREAD
 // csv.h's file-name strncpy trips GCC's truncation warning where it is inlined;
-// the truncation is the library's documented behaviour.
+// the truncation is the library's documented behaviour. Only its field
+// parsing is used (no LineReader, so no reader thread). This is the only
+// file that includes csv.h.
+#define CSV_IO_NO_THREAD
 #pragma GCC diagnostic push
 #ifndef __clang__  // clang has no such warning (and warns about the name)
 #pragma GCC diagnostic ignored "-Wstringop-truncation"
@@ -24,6 +24,10 @@ namespace {
 
 using Trim = io::trim_chars<' ', '\t'>;
 using Quote = io::double_quote_escape<',', '"'>;
+
+// libfccp's LineReader refuses a line of 16 MiB or more (with its line
+// break); records are held to the same limit.
+constexpr size_t kMaxRecordBytes = size_t{1} << 24;
 
 // Column names per kind, in the order the parsed fields are stored.
 constexpr const char* kImpressionColumns[] = {"banner_id", "campaign_id"};
@@ -46,57 +50,113 @@ std::string JoinColumns(const std::vector<std::string>& names) {
   return s;
 }
 
+// A header as one line in an error message: line breaks shown as \n.
+std::string OneLine(std::string_view text) {
+  std::string s;
+  for (char c : text) {
+    if (c == '\n') {
+      s += "\\n";
+    } else if (c == '\r') {
+      s += "\\r";
+    } else {
+      s += c;
+    }
+  }
+  return s;
+}
+
+// One record: its lines up to the first line break outside quotes. libfccp
+// opens a quoted section at any quote and closes it at the next one (a
+// doubled quote reopens it), so a line break is inside quotes exactly when
+// an odd number of quotes precede it in the record.
+struct Record {
+  std::string_view text;  // without the final line break, nor the CR of its last line
+  const char* next;       // where the next record begins
+  size_t raw_size;        // bytes up to the final line break, CR included
+  uint64_t lines;         // the lines it spans
+  bool open;              // the bytes ended inside a quoted field
+};
+
+// REQUIRES: p < end.
+Record NextRecord(const char* p, const char* end) {
+  const char* line = p;
+  uint64_t lines = 0;
+  bool quoted = false;
+  for (;;) {
+    const void* newline = std::memchr(line, '\n', static_cast<size_t>(end - line));
+    const char* line_end = newline ? static_cast<const char*>(newline) : end;
+    for (const char* q = line; (q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(line_end - q))));
+         ++q) {
+      quoted = !quoted;
+    }
+    ++lines;
+    const char* next = newline ? line_end + 1 : end;
+    if (!quoted || next == end) {
+      // As LineReader: the CR before the line break of a non-empty line goes.
+      const char* text_end = line_end != line && line_end[-1] == '\r' ? line_end - 1 : line_end;
+      return {{p, static_cast<size_t>(text_end - p)}, next, static_cast<size_t>(line_end - p), lines, quoted};
+    }
+    line = next;
+  }
+}
+
 struct Unit {};
 
 }  // namespace
 
-std::string_view ChunkLines::Get(uint64_t line) {
-  for (; line_ < line && pos_ < end_; ++line_) {
-    const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
-    pos_ = nl ? static_cast<const char*>(nl) + 1 : end_;
+std::string_view ChunkRecords::Get(uint64_t line) {
+  while (line_ < line && pos_ < end_) {
+    const Record r = NextRecord(pos_, end_);
+    line_ += r.lines;
+    pos_ = r.next;
   }
-  const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
-  std::string_view text(pos_, static_cast<size_t>((nl ? static_cast<const char*>(nl) : end_) - pos_));
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  return text;
+  return pos_ < end_ ? NextRecord(pos_, end_).text : std::string_view();
 }
 
 Status CsvReader::Open(const std::string& file_name, std::string_view bytes, FileKind kind,
                        CsvReader* out) {
   out->file_name_ = file_name;
   out->kind_ = kind;
-  const size_t newline = bytes.find('\n');
-  const size_t header_end = newline == std::string_view::npos ? bytes.size() : newline + 1;
-  out->body_ = bytes.substr(header_end);
-
   const std::vector<std::string> names = ColumnNames(kind);
-  if (bytes.empty() || bytes.substr(0, header_end).find('\0') != std::string_view::npos) {
+  if (bytes.empty()) {
     return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
                          JoinColumns(names));
   }
-  io::LineReader lines(file_name, bytes.data(), bytes.data() + header_end);
-  char* header = lines.next_line();
-  if (header == nullptr || *header == '\0') {
+  const Record header_record = NextRecord(bytes.data(), bytes.data() + bytes.size());
+  out->body_ = bytes.substr(static_cast<size_t>(header_record.next - bytes.data()));
+  out->header_lines_ = header_record.lines;
+  std::string_view header = header_record.text;
+  if (header.find('\0') != std::string_view::npos) {
+    return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
+                         JoinColumns(names));
+  }
+  if (header.starts_with("\xEF\xBB\xBF")) header.remove_prefix(3);  // a BOM, at the file's start only
+  if (header.empty()) {
     return Status::Error(file_name + ":1: missing header row; expected the columns " + JoinColumns(names));
   }
-  std::string header_copy = header;
+  if (header_record.open) {
+    return Status::Error(file_name + ":1: a quoted field in the header row is never closed (an unbalanced '\"'); "
+                         "expected the columns " + JoinColumns(names));
+  }
+  const std::string shown = OneLine(header);
+  std::string line(header);  // parse_header_line cuts it up in place
   try {
     if (names.size() == 2) {
-      io::detail::parse_header_line<2, Trim, Quote>(header, out->column_order_, names.data(),
+      io::detail::parse_header_line<2, Trim, Quote>(line.data(), out->column_order_, names.data(),
                                                     io::ignore_extra_column);
     } else {
-      io::detail::parse_header_line<3, Trim, Quote>(header, out->column_order_, names.data(),
+      io::detail::parse_header_line<3, Trim, Quote>(line.data(), out->column_order_, names.data(),
                                                     io::ignore_extra_column);
     }
   } catch (const io::error::missing_column_in_header& e) {
-    return Status::Error(file_name + ":1: missing column '" + e.column_name + "' in header '" +
-                         header_copy + "' (a " + std::string(FileKindName(kind)) +
-                         " file needs the columns " + JoinColumns(names) + ")");
+    return Status::Error(file_name + ":1: missing column '" + e.column_name + "' in header '" + shown +
+                         "' (a " + std::string(FileKindName(kind)) + " file needs the columns " +
+                         JoinColumns(names) + ")");
   } catch (const io::error::duplicated_column_in_header& e) {
-    return Status::Error(file_name + ":1: column '" + e.column_name +
-                         "' appears twice in header '" + header_copy + "'");
-  } catch (const io::error::base& e) {
-    return Status::Error(file_name + ":1: cannot read header '" + header_copy + "': " + e.what());
+    return Status::Error(file_name + ":1: column '" + e.column_name + "' appears twice in header '" + shown + "'");
+  } catch (const io::error::base&) {
+    // Only an unclosed quote is left, and NextRecord has ruled it out.
+    return Status::Error(file_name + ":1: cannot read header '" + shown + "'");
   }
   return Status::Ok();
 }
@@ -118,57 +178,64 @@ std::vector<CsvChunk> CsvReader::Split(size_t target_bytes) const {
   return chunks;
 }
 
+CsvChunk CsvReader::Continue(std::string_view open_tail, const CsvChunk& next) {
+  assert(open_tail.data() + open_tail.size() == next.bytes.data());
+  return {std::string_view(open_tail.data(), open_tail.size() + next.bytes.size())};
+}
+
 void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   *out = ParsedChunk{};
   if (chunk.bytes.empty()) return;
   const std::vector<std::string> names = ColumnNames(kind_);
-  // The reader is started one byte early, on the newline that ends the line
-  // before the chunk: it strips a byte-order mark at the start of its data,
-  // and only the file's first bytes may be one. Line 0 is that empty line.
-  assert(chunk.bytes.data() > body_.data() - 1 && chunk.bytes.data()[-1] == '\n');
-  io::LineReader lines(file_name_, chunk.bytes.data() - 1, chunk.bytes.data() + chunk.bytes.size());
-  ChunkLines raw(chunk.bytes);
-  // A NUL byte would end a line early for the parser, which sees C strings:
-  // rows holding one are rejected whole, found by their original text.
-  const bool has_nul = std::memchr(chunk.bytes.data(), '\0', chunk.bytes.size()) != nullptr;
+  const char* p = chunk.bytes.data();
+  const char* const end = p + chunk.bytes.size();
+  const bool ends_body = end == body_.data() + body_.size();
   FlatHashMap<CampaignBanner, Unit, CampaignBannerTraits> pairs;
+  std::string copy;  // the record as the C string libfccp cuts up in place
   char* field[3] = {};
   uint64_t value[3] = {};
+  uint64_t line = 1;  // of the record at p
 
-  auto reject = [&](uint64_t line, std::string reason) {
-    out->bad.push_back({line, std::move(reason), std::string(raw.Get(line))});
-  };
-
-  for (;;) {
-    char* line = nullptr;
-    try {
-      line = lines.next_line();
-    } catch (const io::error::line_length_limit_exceeded&) {
-      out->error_line = lines.get_file_line();  // the long line's local number
-      out->error = Status::Error("line longer than 16 MiB: not a CSV of ids");
+  while (p < end) {
+    const Record record = NextRecord(p, end);
+    if (record.raw_size + 1 > kMaxRecordBytes) {
+      out->error_line = line;
+      out->error = Status::Error(record.lines == 1
+                                     ? "line longer than 16 MiB: not a CSV of ids"
+                                     : "record longer than 16 MiB (a quoted field never closed?): not a CSV of ids");
       return;
     }
-    if (line == nullptr) break;
-    const uint64_t line_no = lines.get_file_line() - 1;
-    if (line_no == 0) continue;  // the newline before the chunk
-    if (has_nul && raw.Get(line_no).find('\0') != std::string_view::npos) {
+    if (record.open && !ends_body) {
+      out->open_tail = std::string_view(p, static_cast<size_t>(end - p));
+      break;
+    }
+    p = record.next;
+    const uint64_t line_no = line;
+    line += record.lines;
+    auto reject = [&](std::string reason) {
+      out->bad.push_back({line_no, std::move(reason), std::string(record.text)});
+    };
+    // A NUL byte would end the record early for the parser, which sees C
+    // strings: records holding one are rejected whole.
+    if (record.text.find('\0') != std::string_view::npos) {
       ++out->rows;
-      reject(line_no, "contains a NUL byte (not a text CSV row)");
+      reject("contains a NUL byte (not a text CSV row)");
       continue;
     }
-    if (*line == '\0') continue;
+    if (record.text.empty()) continue;
     ++out->rows;
+    copy.assign(record.text);
     try {
-      io::detail::parse_line<Trim, Quote>(line, field, column_order_);
+      io::detail::parse_line<Trim, Quote>(copy.data(), field, column_order_);
     } catch (const io::error::too_few_columns&) {
-      reject(line_no, "too few columns (a " + std::string(FileKindName(kind_)) + " row needs " +
-                          std::to_string(names.size()) + ")");
+      reject("too few columns (a " + std::string(FileKindName(kind_)) + " row needs " +
+             std::to_string(names.size()) + ")");
       continue;
     } catch (const io::error::too_many_columns&) {
-      reject(line_no, "too many columns (the header has " + std::to_string(column_order_.size()) + ")");
+      reject("too many columns (the header has " + std::to_string(column_order_.size()) + ")");
       continue;
     } catch (const io::error::base&) {
-      reject(line_no, "unterminated quoted field");
+      reject("unterminated quoted field");
       continue;
     }
     const bool has_revenue = kind_ == FileKind::kConversions;
@@ -181,12 +248,12 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
     if (!error && has_revenue) {
       error = ParseRevenue(field[2], &value[2]);
       if (error) {
-        reject(line_no, std::string(error) + ": '" + field[2] + "'");
+        reject(std::string(error) + ": '" + field[2] + "'");
         continue;
       }
     }
     if (error) {
-      reject(line_no, names[bad_column] + " " + error + ": '" + field[bad_column] + "'");
+      reject(names[bad_column] + " " + error + ": '" + field[bad_column] + "'");
       continue;
     }
     switch (kind_) {
@@ -201,8 +268,8 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
         break;
     }
   }
-  out->lines = lines.get_file_line() - 1;
-  pairs.ForEach([&](const CampaignBanner& p, const Unit&) { out->impressions.push_back(p); });
+  out->lines = line - 1;
+  pairs.ForEach([&](const CampaignBanner& pair, const Unit&) { out->impressions.push_back(pair); });
 }
 
 }  // namespace banner
