@@ -102,7 +102,50 @@ Record NextRecord(const char* p, const char* end) {
 
 struct Unit {};
 
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+// A byte an ignored column may hold in a plain record: not one that could
+// end the column or the record, nor a quote or NUL, which libfccp treats
+// specially.
+bool IsPlainExtraByte(char c) { return c != ',' && c != '\n' && c != '\r' && c != '"' && c != '\0'; }
+
+// Ids of up to 19 digits fit in 64 bits; ParseId reads any longer id (of
+// leading zeros) the same, but the fast path leaves those to libfccp.
+constexpr size_t kMaxPlainIdDigits = 19;
+constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
+
 }  // namespace
+
+const char* CsvReader::ParsePlain(const char* p, const char* end, uint64_t* value) const {
+  const char* const start = p;
+  for (size_t c = 0; c < column_order_.size(); ++c) {
+    if (c > 0) {
+      if (p == end || *p != ',') return nullptr;
+      ++p;
+    }
+    const int target = column_order_[c];
+    const char* const field = p;
+    if (target < 0) {
+      while (p != end && IsPlainExtraByte(*p)) ++p;
+    } else if (kind_ == FileKind::kConversions && target == 2) {
+      while (p != end && (IsDigit(*p) || *p == '.')) ++p;
+      if (ParseRevenue({field, static_cast<size_t>(p - field)}, &value[2]) != nullptr) return nullptr;
+    } else {
+      uint64_t v = 0;
+      for (; p != end && IsDigit(*p); ++p) v = v * 10 + static_cast<uint64_t>(*p - '0');
+      const size_t digits = static_cast<size_t>(p - field);
+      if (digits == 0 || digits > kMaxPlainIdDigits || v > kMaxId) return nullptr;
+      value[target] = v;
+    }
+  }
+  // The record ends here: at a line break, a CR and a line break, or the end
+  // (a final CR goes, as NextRecord drops it).
+  const char* line_end = p;
+  if (p != end && *p == '\r' && (p + 1 == end || p[1] == '\n')) ++line_end;
+  if (line_end != end && *line_end != '\n') return nullptr;
+  if (static_cast<size_t>(line_end - start) + 1 > kMaxRecordBytes) return nullptr;
+  return line_end == end ? end : line_end + 1;
+}
 
 std::string_view ChunkRecords::Get(uint64_t line) {
   while (line_ < line && pos_ < end_) {
@@ -196,7 +239,29 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   uint64_t value[3] = {};
   uint64_t line = 1;  // of the record at p
 
+  auto keep = [&](uint64_t line_no) {
+    switch (kind_) {
+      case FileKind::kImpressions:
+        pairs.Insert({value[1], value[0]});
+        break;
+      case FileKind::kClicks:
+        out->clicks.push_back({value[0], value[1], value[2], line_no});
+        break;
+      case FileKind::kConversions:
+        out->conversions.push_back({value[0], value[1], value[2], line_no});
+        break;
+    }
+  };
+
   while (p < end) {
+    if (plain_fast_path_) {
+      if (const char* next = ParsePlain(p, end, value)) {
+        ++out->rows;
+        keep(line++);
+        p = next;
+        continue;
+      }
+    }
     const Record record = NextRecord(p, end);
     if (record.raw_size + 1 > kMaxRecordBytes) {
       out->error_line = line;
@@ -256,17 +321,7 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
       reject(names[bad_column] + " " + error + ": '" + field[bad_column] + "'");
       continue;
     }
-    switch (kind_) {
-      case FileKind::kImpressions:
-        pairs.Insert({value[1], value[0]});
-        break;
-      case FileKind::kClicks:
-        out->clicks.push_back({value[0], value[1], value[2], line_no});
-        break;
-      case FileKind::kConversions:
-        out->conversions.push_back({value[0], value[1], value[2], line_no});
-        break;
-    }
+    keep(line_no);
   }
   out->lines = line - 1;
   pairs.ForEach([&](const CampaignBanner& pair, const Unit&) { out->impressions.push_back(pair); });

@@ -12,7 +12,13 @@
 // Records are split here, quote-aware: a line break inside a quoted field
 // continues the record (libfccp's LineReader splits at every line break).
 // fast-cpp-csv-parser (libfccp) is the parser of record for the fields of a
-// record: its parse_line splits, trims and unescapes them.
+// record: its parse_line splits, trims and unescapes them. Plain records
+// (only digits, commas, a revenue's point, extra columns without quotes or
+// NUL, an optional CR before the line break, the header's column count,
+// values in range) take a fast path that reads the values in the same pass
+// that finds the record's end, without copying it; any other record goes
+// through libfccp, so the results are libfccp's for every input
+// (csv_parity_test and fuzz_csv parse the same bytes both ways).
 //
 // A chunk may end inside a quoted field, since Split() only looks for line
 // breaks: ParseChunk then leaves that last record unparsed (open_tail) and
@@ -70,12 +76,21 @@ class CsvReader {
   // `open_tail`: the tail and `next`, which follow each other in the body.
   static CsvChunk Continue(std::string_view open_tail, const CsvChunk& next);
 
+  // false: every record goes through libfccp, none through the fast path.
+  // Only the parity tests turn it off, to compare the two.
+  void set_plain_fast_path(bool on) { plain_fast_path_ = on; }
+
  private:
+  // The fast path: if the record at `p` is plain, sets value[] as libfccp
+  // would and returns where the next record begins; else returns nullptr.
+  const char* ParsePlain(const char* p, const char* end, uint64_t* value) const;
+
   std::string file_name_;
   FileKind kind_ = FileKind::kImpressions;
   std::string_view body_;
   uint64_t header_lines_ = 1;
   std::vector<int> column_order_;  // per CSV column: index of our column, or -1
+  bool plain_fast_path_ = true;
 };
 
 // The original text of a chunk's records, found lazily by a cursor that
