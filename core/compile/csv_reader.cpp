@@ -114,6 +114,57 @@ bool IsPlainExtraByte(char c) { return c != ',' && c != '\n' && c != '\r' && c !
 constexpr size_t kMaxPlainIdDigits = 19;
 constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
 
+// Digits eight at a time: `w` holds 8 bytes of text, the first in its lowest
+// byte. LeadingDigits counts the digits it starts with: a byte below '0'
+// gets its top bit set by the subtraction, one above '9' by the addition,
+// and a borrow or carry only ever moves up from such a byte, so the lowest
+// flagged byte is exactly the first non-digit.
+constexpr uint64_t kEachByte = 0x0101010101010101ull;
+unsigned LeadingDigits(uint64_t w) {
+  const uint64_t flags = ((w - '0' * kEachByte) | (w + (0x80 - ':') * kEachByte)) & (0x80 * kEachByte);
+  return flags == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(flags)) / 8;
+}
+
+// The number the first n (1..8) bytes of `w` spell, all digits. Shifted to
+// the top, they are the last n of 8 digits behind leading zeros; adjacent
+// digits combine into pairs (10 * first + second, at most 99 in its byte),
+// pairs into quads (at most 9999 in 16 bits), quads into the result: no
+// step carries into the next lane.
+uint64_t DigitsValue(uint64_t w, unsigned n) {
+  const uint64_t digits = (w - '0' * kEachByte) << (8 * (8 - n));
+  const uint64_t pairs = (digits * 10 + (digits >> 8)) & 0x00FF00FF00FF00FFull;
+  const uint64_t quads = (pairs * 100 + (pairs >> 16)) & 0x0000FFFF0000FFFFull;
+  return (quads * 10000 + (quads >> 32)) & 0xFFFFFFFFull;
+}
+
+constexpr uint64_t kPowersOf10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// Reads the id at p: its digits up to the first non-digit. Returns where
+// they end, or nullptr if there are none, more than kMaxPlainIdDigits, or
+// the value is above 2^63-1.
+const char* ReadPlainId(const char* p, const char* end, uint64_t* id) {
+  const char* const start = p;
+  uint64_t v = 0;
+  unsigned n = 8;
+  // Past 19 digits the value may wrap, but it is then refused anyway.
+  while (n == 8 && end - p >= 8 && p - start <= static_cast<ptrdiff_t>(kMaxPlainIdDigits)) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    n = LeadingDigits(w);
+    if (n > 0) v = v * kPowersOf10[n] + DigitsValue(w, n);
+    p += n;
+  }
+  if (n == 8) {  // near the end of the chunk: the rest one by one
+    for (; p != end && IsDigit(*p) && p - start <= static_cast<ptrdiff_t>(kMaxPlainIdDigits); ++p) {
+      v = v * 10 + static_cast<uint64_t>(*p - '0');
+    }
+  }
+  const size_t digits = static_cast<size_t>(p - start);
+  if (digits == 0 || digits > kMaxPlainIdDigits || v > kMaxId) return nullptr;
+  *id = v;
+  return p;
+}
+
 }  // namespace
 
 const char* CsvReader::ParsePlain(const char* p, const char* end, uint64_t* value) const {
@@ -130,12 +181,8 @@ const char* CsvReader::ParsePlain(const char* p, const char* end, uint64_t* valu
     } else if (kind_ == FileKind::kConversions && target == 2) {
       while (p != end && (IsDigit(*p) || *p == '.')) ++p;
       if (ParseRevenue({field, static_cast<size_t>(p - field)}, &value[2]) != nullptr) return nullptr;
-    } else {
-      uint64_t v = 0;
-      for (; p != end && IsDigit(*p); ++p) v = v * 10 + static_cast<uint64_t>(*p - '0');
-      const size_t digits = static_cast<size_t>(p - field);
-      if (digits == 0 || digits > kMaxPlainIdDigits || v > kMaxId) return nullptr;
-      value[target] = v;
+    } else if (!(p = ReadPlainId(p, end, &value[target]))) {
+      return nullptr;
     }
   }
   // The record ends here: at a line break, a CR and a line break, or the end
