@@ -59,7 +59,9 @@ MergedChunk MergeChunk(FileKind kind, std::string_view bytes, ParsedChunk* chunk
   };
   switch (kind) {
     case FileKind::kImpressions:
-      tables->AddImpressions(chunk->impressions);
+      AddInOrder(
+          chunk->impressions, [&](const CampaignBanner& pair) { tables->PrefetchImpression(pair); },
+          [&](const CampaignBanner& pair) { tables->AddImpression(pair); });
       break;
     case FileKind::kClicks:
       AddInOrder(

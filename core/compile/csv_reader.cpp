@@ -15,7 +15,6 @@
 #include <cassert>
 #include <cstring>
 
-#include "flat_hash_map.h"
 #include "id.h"
 #include "money.h"
 
@@ -99,8 +98,6 @@ Record NextRecord(const char* p, const char* end) {
     line = next;
   }
 }
-
-struct Unit {};
 
 bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
 
@@ -280,7 +277,6 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   const char* p = chunk.bytes.data();
   const char* const end = p + chunk.bytes.size();
   const bool ends_body = end == body_.data() + body_.size();
-  FlatHashMap<CampaignBanner, Unit, CampaignBannerTraits> pairs;
   std::string copy;  // the record as the C string libfccp cuts up in place
   char* field[3] = {};
   uint64_t value[3] = {};
@@ -289,7 +285,7 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   auto keep = [&](uint64_t line_no) {
     switch (kind_) {
       case FileKind::kImpressions:
-        pairs.Insert({value[1], value[0]});
+        out->impressions.push_back({value[1], value[0]});
         break;
       case FileKind::kClicks:
         out->clicks.push_back({value[0], value[1], value[2], line_no});
@@ -371,7 +367,6 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
     keep(line_no);
   }
   out->lines = line - 1;
-  pairs.ForEach([&](const CampaignBanner& pair, const Unit&) { out->impressions.push_back(pair); });
 }
 
 }  // namespace banner

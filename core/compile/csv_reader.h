@@ -48,7 +48,7 @@ struct CsvChunk {
 struct ParsedChunk {
   uint64_t lines = 0;  // lines of the records parsed, blank ones included
   uint64_t rows = 0;   // data rows (non-blank records)
-  std::vector<CampaignBanner> impressions;  // distinct (campaign, banner) pairs of the chunk
+  std::vector<CampaignBanner> impressions;  // one (campaign, banner) per impression row
   std::vector<ClickRow> clicks;
   std::vector<ConversionRow> conversions;
   std::vector<BadRow> bad;

@@ -17,10 +17,6 @@ uint32_t QuarterTables::PairIndex(const CampaignBanner& pair) {
   return *index;
 }
 
-void QuarterTables::AddImpressions(std::span<const CampaignBanner> pairs) {
-  for (const CampaignBanner& p : pairs) PairIndex(p);
-}
-
 RowOutcome QuarterTables::AddClick(const ClickRow& row, std::string* reason) {
   assert(!conversions_started_);
   const CampaignBanner pair{row.campaign_id, row.banner_id};

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -28,12 +27,13 @@ struct CampaignResult {
 
 class QuarterTables {
  public:
-  void AddImpressions(std::span<const CampaignBanner> pairs);
+  void AddImpression(const CampaignBanner& pair) { PairIndex(pair); }
   // On kConflict, *reason says what the row disagrees with.
   RowOutcome AddClick(const ClickRow& row, std::string* reason);
   // On kConflict or kOrphan, *reason says why the row is rejected.
   RowOutcome AddConversion(const ConversionRow& row, std::string* reason);
   // Hints for rows about to be added (see FlatHashMap::Prefetch).
+  void PrefetchImpression(const CampaignBanner& pair) const { pair_index_.Prefetch(pair); }
   void PrefetchClick(const ClickRow& row) const { clicks_.Prefetch(row.click_id); }
   void PrefetchConversion(const ConversionRow& row) const {
     conversions_.Prefetch(row.conversion_id);

@@ -71,10 +71,12 @@ TEST_CASE("blank lines carry no row but keep line numbers true") {
   CHECK(c.bad[0].line == 4);
 }
 
-TEST_CASE("impressions come out as distinct (campaign, banner) pairs") {
+TEST_CASE("impressions come out as one (campaign, banner) per row, in order") {
   const ParsedChunk p = ParseAll("banner_id,campaign_id\n1,2\n1,2\n1,3\n", FileKind::kImpressions);
   CHECK(p.rows == 3);
-  CHECK(p.impressions.size() == 2);
+  REQUIRE(p.impressions.size() == 3);
+  CHECK(p.impressions[0] == CampaignBanner{2, 1});
+  CHECK(p.impressions[2] == CampaignBanner{3, 1});
 }
 
 TEST_CASE("every kind of unparseable row is rejected with its line, reason and text") {

@@ -70,8 +70,7 @@ Totals ParseAll(const CsvReader& reader, const std::vector<CsvChunk>& chunks, Fi
                                                            : 0;
     if (kind == FileKind::kImpressions) {
       FUZZ_CHECK(p.clicks.empty() && p.conversions.empty());
-      FUZZ_CHECK(p.impressions.size() + p.bad.size() <= p.rows);
-      FUZZ_CHECK(p.bad.size() <= p.rows);
+      FUZZ_CHECK(p.impressions.size() + p.bad.size() == p.rows);
     } else {
       FUZZ_CHECK(p.impressions.empty());
       FUZZ_CHECK(kept + p.bad.size() == p.rows);
