@@ -4,7 +4,9 @@
 // Rows must arrive in input order (files in path order, rows in file order):
 // the first occurrence of an id wins. Every click of the quarter must arrive
 // before its first conversion, so that an orphan is known at once.
-// Memory: one slot per distinct click, conversion and (campaign, banner) pair.
+// Memory: one entry per distinct click, conversion and (campaign, banner)
+// pair. Click and conversion ids are kept in OrderedIdMaps: in time-ordered
+// logs they arrive increasing, and are appended without a cache miss.
 // Not thread-safe.
 #pragma once
 
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "flat_hash_map.h"
+#include "ordered_id_map.h"
 #include "ranking.h"
 #include "rows.h"
 
@@ -54,8 +57,8 @@ class QuarterTables {
   FlatHashMap<CampaignBanner, uint32_t, CampaignBannerTraits> pair_index_;
   std::vector<CampaignBanner> pairs_;
   std::vector<BannerTotals> totals_;  // parallel to pairs_
-  IdMap<uint32_t> clicks_;            // click_id → pair index
-  IdMap<Conversion> conversions_;     // conversion_id → first occurrence
+  OrderedIdMap<uint32_t> clicks_;         // click_id → pair index
+  OrderedIdMap<Conversion> conversions_;  // conversion_id → first occurrence
   bool conversions_started_ = false;
 };
 
