@@ -65,6 +65,13 @@ class OrderedIdMap {
     if (!ids_.empty() && id <= ids_.back()) __builtin_prefetch(&ids_[Guess(id)]);
   }
 
+  // Calls f(id, value) for every id, in no particular order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0; i < ids_.size(); ++i) f(ids_[i], values_[i]);
+    others_.ForEach(f);
+  }
+
   size_t memory_bytes() const {
     return ids_.capacity() * sizeof(uint64_t) + values_.capacity() * sizeof(Value) + others_.memory_bytes();
   }

@@ -37,7 +37,10 @@ class QuarterTables {
   RowOutcome AddConversion(const ConversionRow& row, std::string* reason);
   // Hints for rows about to be added (see FlatHashMap::Prefetch).
   void PrefetchImpression(const CampaignBanner& pair) const { pair_index_.Prefetch(pair); }
-  void PrefetchClick(const ClickRow& row) const { clicks_.Prefetch(row.click_id); }
+  void PrefetchClick(const ClickRow& row) const {
+    clicks_.Prefetch(row.click_id);
+    pair_index_.Prefetch({row.campaign_id, row.banner_id});
+  }
   void PrefetchConversion(const ConversionRow& row) const {
     conversions_.Prefetch(row.conversion_id);
     clicks_.Prefetch(row.click_id);
@@ -56,7 +59,9 @@ class QuarterTables {
   };
   FlatHashMap<CampaignBanner, uint32_t, CampaignBannerTraits> pair_index_;
   std::vector<CampaignBanner> pairs_;
-  std::vector<BannerTotals> totals_;  // parallel to pairs_
+  // Parallel to pairs_. Clicks are not counted here as they arrive (a
+  // random access per click) but by Rank, from clicks_ (L2-sized counters).
+  std::vector<BannerTotals> totals_;
   OrderedIdMap<uint32_t> clicks_;         // click_id → pair index
   OrderedIdMap<Conversion> conversions_;  // conversion_id → first occurrence
   bool conversions_started_ = false;
