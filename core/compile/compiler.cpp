@@ -238,12 +238,13 @@ class Build {
       lane.merging = true;
       while (error_.ok() && lane.next < lane.tasks.size() && slots_[lane.tasks[lane.next]]) {
         const size_t m = lane.tasks[lane.next];
+        const bool last = lane.next + 1 == lane.tasks.size();
         std::unique_ptr<ParsedChunk> chunk = std::move(slots_[m]);
         lock.unlock();
         Merge(tasks_[m], *chunk, &lane);
         chunk.reset();
         inputs_[tasks_[m].file].file->DropPages(tasks_[m].chunk.bytes);
-        if (lane.next + 1 == lane.tasks.size()) FinishQuarter(tasks_[m].quarter, &lane);
+        if (last) FinishQuarter(tasks_[m].quarter, &lane);
         lock.lock();
         ++lane.next;
         cv_.notify_all();

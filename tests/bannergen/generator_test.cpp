@@ -431,37 +431,31 @@ TEST_CASE("the manifest plans the X boundaries in every quarter, with different 
 }
 
 TEST_CASE("planned X matches X recomputed from the CSV files, in either layout") {
+  struct Variant {
+    const char* name;
+    bool quirks;
+    uint32_t batches, bad_rows, campaigns;
+    double size_mb;
+    uint64_t seed;
+  };
+  const Variant variants[] = {
+      {"defaults", false, 1, 0, 0, banner::synthetic::kDefaultSizeMb, 1},
+      {"quirks, batches and bad rows", true, 4, 13, 0, banner::synthetic::kDefaultSizeMb, 7},
+      {"larger, many campaigns", false, 2, 0, 60, 2, 1},
+      {"more campaigns than the bytes can hold", false, 3, 0, 200, banner::synthetic::kDefaultSizeMb, 1},
+  };
   for (const Layout layout : kLayouts) {
-    CAPTURE(LayoutName(layout));
-    SUBCASE("defaults") {
-      TempDir out;
-      Generate(SmallOptions(out.path(), layout));
-      CheckPlannedX(out.path());
-    }
-    SUBCASE("quirks, batches and bad rows") {
+    for (const Variant& v : variants) {
+      CAPTURE(LayoutName(layout));
+      CAPTURE(v.name);
       TempDir out;
       Options options = SmallOptions(out.path(), layout);
-      options.quirks = true;
-      options.batches = 4;
-      options.bad_rows = 13;
-      options.seed = 7;
-      Generate(options);
-      CheckPlannedX(out.path());
-    }
-    SUBCASE("larger, many campaigns") {
-      TempDir out;
-      Options options = SmallOptions(out.path(), layout);
-      options.size_mb = 2;
-      options.campaigns = 60;
-      options.batches = 2;
-      Generate(options);
-      CheckPlannedX(out.path());
-    }
-    SUBCASE("more campaigns than the bytes can hold") {
-      TempDir out;
-      Options options = SmallOptions(out.path(), layout);
-      options.campaigns = 200;
-      options.batches = 3;
+      options.quirks = v.quirks;
+      options.batches = v.batches;
+      options.bad_rows = v.bad_rows;
+      options.campaigns = v.campaigns;
+      options.size_mb = v.size_mb;
+      options.seed = v.seed;
       Generate(options);
       CheckPlannedX(out.path());
     }
