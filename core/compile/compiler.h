@@ -37,8 +37,8 @@ struct RejectedRow {
   std::string_view text;  // the original line
 };
 
-// The most parser threads a compile may be asked for. Each holds a 48 MiB
-// parse buffer (fast-cpp-csv-parser's), so this bounds memory too.
+// The most parser threads a compile may be asked for. Up to four parsed
+// chunks per thread are held at once, so this bounds memory too.
 inline constexpr unsigned kMaxThreads = 256;
 
 struct CompileOptions {
