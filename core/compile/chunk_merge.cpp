@@ -43,7 +43,7 @@ MergedChunk MergeChunk(FileKind kind, std::string_view bytes, ParsedChunk* chunk
                        QuarterTables* tables) {
   MergedChunk merged;
   std::vector<Rejection> refused;
-  ChunkLines raw(bytes);
+  ChunkRecords raw(bytes);
   std::string reason;
   auto refuse = [&](uint64_t line, RejectKind why) {
     refused.push_back({line, why, std::move(reason), std::string(raw.Get(line))});
@@ -59,7 +59,9 @@ MergedChunk MergeChunk(FileKind kind, std::string_view bytes, ParsedChunk* chunk
   };
   switch (kind) {
     case FileKind::kImpressions:
-      tables->AddImpressions(chunk->impressions);
+      AddInOrder(
+          chunk->impressions, [&](const CampaignBanner& pair) { tables->PrefetchImpression(pair); },
+          [&](const CampaignBanner& pair) { tables->AddImpression(pair); });
       break;
     case FileKind::kClicks:
       AddInOrder(

@@ -1,11 +1,14 @@
-// The compile's scheduling: files are planned into tasks (chunks) in merge
-// order, worker threads parse tasks within a window ahead of the oldest
-// unmerged one, and each quarter is a lane that merges its parsed chunks in
-// order on one thread at a time (chunk_merge.h), reporting rejected rows in
-// input order (reject_report.h).
+// The compile's scheduling: files are planned into tasks (chunks), each
+// quarter's in merge order; worker threads parse tasks within a window ahead
+// of the oldest unmerged one, and each quarter is a lane that merges its
+// parsed chunks in order on one thread at a time (chunk_merge.h), reporting
+// rejected rows in input order (reject_report.h). The quarters are parsed in
+// groups of one per thread, their tasks in turn, so that the threads merge
+// different quarters at the same time.
 #include "compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -44,6 +47,31 @@ std::vector<size_t> MergeOrder(const std::vector<InputFile>& inputs) {
     if (x.quarter != y.quarter) return x.quarter < y.quarter;
     return KindOrder(x.kind) < KindOrder(y.kind);
   });
+  return order;
+}
+
+// The order in which the workers take the tasks, given each quarter's tasks
+// in merge order: the quarters that have tasks in groups of `group`, the
+// tasks of a group's quarters in turn. Each quarter's tasks keep their order.
+std::vector<size_t> ParseOrder(const std::array<std::vector<size_t>, kQuarters>& quarter_tasks, unsigned group) {
+  std::vector<const std::vector<size_t>*> quarters;
+  for (const std::vector<size_t>& tasks : quarter_tasks) {
+    if (!tasks.empty()) quarters.push_back(&tasks);
+  }
+  std::vector<size_t> order;
+  for (size_t first = 0; first < quarters.size(); first += group) {
+    const size_t last = std::min(quarters.size(), first + group);
+    for (size_t k = 0;; ++k) {
+      bool any = false;
+      for (size_t q = first; q < last; ++q) {
+        if (k < quarters[q]->size()) {
+          order.push_back((*quarters[q])[k]);
+          any = true;
+        }
+      }
+      if (!any) break;
+    }
+  }
   return order;
 }
 
@@ -106,6 +134,7 @@ class Build {
   Status Run() {
     Status s = DiscoverInputs(options_.input_dir, options_.outputs, &inputs_);
     if (!s.ok()) return s;
+    threads_ = std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
     s = PlanTasks();
     if (!s.ok()) return s;
     RunWorkers();
@@ -123,9 +152,10 @@ class Build {
   }
 
  private:
-  // Opens every file to merge and splits it into tasks, in merge order; each
-  // quarter's tasks are then one contiguous range, its lane. A quarter
-  // carried over from the previous index has no tasks.
+  // Opens every file to merge and splits it into tasks, each quarter's in
+  // merge order, then puts them in parse order (tasks_); each quarter's
+  // tasks are its lane. A quarter carried over from the previous index has
+  // no tasks.
   Status PlanTasks() {
     CarryOverPlan carry;
     if (options_.previous != nullptr) {
@@ -133,7 +163,8 @@ class Build {
                             !options_.reject_bad_rows);
     }
     readers_.resize(inputs_.size());
-    line_base_.assign(inputs_.size(), 1);  // line 1 is the header
+    line_base_.assign(inputs_.size(), 0);
+    open_tail_.resize(inputs_.size());
     for (size_t i = 0; i < inputs_.size(); ++i) {
       result_->files.push_back(InitialReport(inputs_, i));
       if (!carry.records.empty() && carry.records[i] != nullptr) result_->files.back().record = *carry.records[i];
@@ -143,32 +174,34 @@ class Build {
       result_->carried_over[q - 1] = true;
       result_->lists[q - 1] = CarriedLists(*options_.previous, q);
     }
+    std::vector<Task> planned;
+    std::array<std::vector<size_t>, kQuarters> quarter_tasks;
     for (size_t i : MergeOrder(inputs_)) {
       const InputFile& in = inputs_[i];
       if (in.duplicate_of || carry.quarters[in.name.quarter - 1]) continue;
       Status s = CsvReader::Open(in.relative_path, in.file->bytes(), in.name.kind, &readers_[i]);
       if (!s.ok()) return s;
+      line_base_[i] = readers_[i].header_lines();
       result_->input_bytes += in.file->bytes().size();
       for (const CsvChunk& chunk : readers_[i].Split(options_.chunk_bytes)) {
-        tasks_.push_back({i, in.name.quarter, chunk});
+        quarter_tasks[in.name.quarter - 1].push_back(planned.size());
+        planned.push_back({i, in.name.quarter, chunk});
       }
     }
-    slots_.resize(tasks_.size());
-    for (size_t t = 0; t < tasks_.size(); ++t) {
-      Lane& lane = lanes_[tasks_[t].quarter - 1];
-      if (lane.next == lane.end) lane.next = t;
-      lane.end = t + 1;
+    for (size_t p : ParseOrder(quarter_tasks, std::min<unsigned>(threads_, kQuarters))) {
+      lanes_[planned[p].quarter - 1].tasks.push_back(tasks_.size());
+      tasks_.push_back(planned[p]);
     }
+    slots_.resize(tasks_.size());
     for (int q = 1; q <= kQuarters; ++q) {
-      if (lanes_[q - 1].next == lanes_[q - 1].end) rejects_.FinishQuarter(q);
+      if (lanes_[q - 1].tasks.empty()) rejects_.FinishQuarter(q);
     }
     return Status::Ok();
   }
 
   void RunWorkers() {
-    const unsigned n = std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
-    window_ = 4 * n;
-    RunOnThreads(n, [this] { Work(); });
+    window_ = 4 * threads_;
+    RunOnThreads(threads_, [this] { Work(); });
   }
 
   // The oldest task not merged yet: parsing may run at most window_ ahead of
@@ -176,7 +209,7 @@ class Build {
   size_t OldestUnmerged() const {  // REQUIRES: mu_ held
     size_t oldest = tasks_.size();
     for (const Lane& lane : lanes_) {
-      if (lane.next < lane.end) oldest = std::min(oldest, lane.next);
+      if (lane.next < lane.tasks.size()) oldest = std::min(oldest, lane.tasks[lane.next]);
     }
     return oldest;
   }
@@ -203,14 +236,15 @@ class Build {
       Lane& lane = lanes_[tasks_[t].quarter - 1];
       if (lane.merging) continue;
       lane.merging = true;
-      while (error_.ok() && lane.next < lane.end && slots_[lane.next]) {
-        std::unique_ptr<ParsedChunk> chunk = std::move(slots_[lane.next]);
-        const size_t m = lane.next;
+      while (error_.ok() && lane.next < lane.tasks.size() && slots_[lane.tasks[lane.next]]) {
+        const size_t m = lane.tasks[lane.next];
+        const bool last = lane.next + 1 == lane.tasks.size();
+        std::unique_ptr<ParsedChunk> chunk = std::move(slots_[m]);
         lock.unlock();
         Merge(tasks_[m], *chunk, &lane);
         chunk.reset();
         inputs_[tasks_[m].file].file->DropPages(tasks_[m].chunk.bytes);
-        if (m + 1 == lane.end) FinishQuarter(tasks_[m].quarter, &lane);
+        if (last) FinishQuarter(tasks_[m].quarter, &lane);
         lock.lock();
         ++lane.next;
         cv_.notify_all();
@@ -220,16 +254,28 @@ class Build {
   }
 
   struct Lane {
-    size_t next = 0;       // the lane's oldest unmerged task; guarded by mu_
-    size_t end = 0;        // one past its last task; fixed before the workers start
-    bool merging = false;  // a thread is merging the lane; guarded by mu_
-    QuarterTables tables;  // touched only by the lane's merging thread
+    std::vector<size_t> tasks;  // the quarter's, in merge order; fixed before the workers start
+    size_t next = 0;            // tasks[next] is the oldest unmerged; guarded by mu_
+    bool merging = false;       // a thread is merging the lane; guarded by mu_
+    QuarterTables tables;       // touched only by the lane's merging thread
   };
 
   // Runs on the lane's merging thread, the only one that touches the file's
-  // report and line base while the file's quarter merges.
-  void Merge(const Task& task, ParsedChunk& chunk, Lane* lane) {
+  // report, line base and open tail while the file's quarter merges.
+  void Merge(const Task& task, ParsedChunk& parsed, Lane* lane) {
     const InputFile& in = inputs_[task.file];
+    CsvChunk bytes = task.chunk;
+    ParsedChunk reparsed;
+    std::string_view& open_tail = open_tail_[task.file];
+    const bool continues_record = !open_tail.empty();
+    if (continues_record) {
+      // The chunk before ended inside a quoted field, so this one was parsed
+      // from the middle of a record: parse again from the record's start.
+      bytes = CsvReader::Continue(open_tail, task.chunk);
+      readers_[task.file].ParseChunk(bytes, &reparsed);
+    }
+    ParsedChunk& chunk = continues_record ? reparsed : parsed;
+    open_tail = chunk.open_tail;
     const uint64_t base = line_base_[task.file];
     line_base_[task.file] += chunk.lines;
     if (!chunk.error.ok()) {
@@ -238,7 +284,7 @@ class Build {
                              chunk.error.message());
       return;
     }
-    MergedChunk merged = MergeChunk(in.name.kind, task.chunk.bytes, &chunk, &lane->tables);
+    MergedChunk merged = MergeChunk(in.name.kind, bytes.bytes, &chunk, &lane->tables);
     table_memory_.Set(task.quarter, lane->tables.memory_bytes());
 
     for (Rejection& row : merged.rejections) row.line += base;
@@ -262,15 +308,18 @@ class Build {
 
   const CompileOptions& options_;
   CompileResult* result_;
-  // inputs_, readers_ and tasks_ are fixed by PlanTasks before the workers
-  // start. line_base_[i] and result_->files[i] are touched only by the
-  // merging thread of file i's quarter, result_->lists[q - 1] only by that
-  // of quarter q; rejects_ fills the reject counts and examples.
+  // inputs_, readers_ and tasks_ (in parse order) are fixed by PlanTasks
+  // before the workers start. line_base_[i], open_tail_[i] and
+  // result_->files[i] are touched only by the merging thread of file i's
+  // quarter, result_->lists[q - 1] only by that of quarter q; rejects_ fills
+  // the reject counts and examples.
   std::vector<InputFile> inputs_;
   std::vector<CsvReader> readers_;
   std::vector<Task> tasks_;
-  std::vector<uint64_t> line_base_;
+  std::vector<uint64_t> line_base_;  // the file's lines before the next chunk to merge
+  std::vector<std::string_view> open_tail_;  // the last chunk's, still to parse
 
+  unsigned threads_ = 1;
   std::mutex mu_;
   std::condition_variable cv_;
   Status error_;                                     // guarded by mu_

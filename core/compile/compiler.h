@@ -1,13 +1,14 @@
 // Compile: from a folder of CSVs to every campaign's ranked list, per quarter.
 //
 // Files are mapped and hashed, byte-identical duplicates skipped, bodies
-// split into chunks that all cores parse in parallel, and the parsed chunks
-// merged strictly in input order (quarter, then clicks, conversions,
+// split into chunks that all cores parse in parallel, and each quarter's
+// parsed chunks merged strictly in input order (clicks, conversions,
 // impressions, each in path order), so the result never depends on thread
-// timing. A quarter's tables are freed as soon as its lists are ranked:
-// memory follows the distinct ids of one quarter, not the input size.
-// Given the previous index, a quarter whose inputs it was built from
-// unchanged is carried over from it instead (carry_over.h).
+// timing. As many quarters as threads (at most all four) are parsed and
+// merged at a time, and a quarter's tables are freed as soon as its lists
+// are ranked: memory follows the distinct ids of that many quarters, not the
+// input size. Given the previous index, a quarter whose inputs it was built
+// from unchanged is carried over from it instead (carry_over.h).
 #pragma once
 
 #include <array>
@@ -36,8 +37,8 @@ struct RejectedRow {
   std::string_view text;  // the original line
 };
 
-// The most parser threads a compile may be asked for. Each holds a 48 MiB
-// parse buffer (fast-cpp-csv-parser's), so this bounds memory too.
+// The most parser threads a compile may be asked for. Up to four parsed
+// chunks per thread are held at once, so this bounds memory too.
 inline constexpr unsigned kMaxThreads = 256;
 
 struct CompileOptions {

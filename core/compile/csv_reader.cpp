@@ -1,10 +1,10 @@
 #include "csv_reader.h"
 
-// Rows arrive as in-memory chunks, so the library's read-ahead thread would
-// only add a thread per chunk. This is the only file that includes csv.h.
-#define CSV_IO_NO_THREAD
 // csv.h's file-name strncpy trips GCC's truncation warning where it is inlined;
-// the truncation is the library's documented behaviour.
+// the truncation is the library's documented behaviour. Only its field
+// parsing is used (no LineReader, so no reader thread). This is the only
+// file that includes csv.h.
+#define CSV_IO_NO_THREAD
 #pragma GCC diagnostic push
 #ifndef __clang__  // clang has no such warning (and warns about the name)
 #pragma GCC diagnostic ignored "-Wstringop-truncation"
@@ -15,7 +15,6 @@
 #include <cassert>
 #include <cstring>
 
-#include "flat_hash_map.h"
 #include "id.h"
 #include "money.h"
 
@@ -24,6 +23,10 @@ namespace {
 
 using Trim = io::trim_chars<' ', '\t'>;
 using Quote = io::double_quote_escape<',', '"'>;
+
+// libfccp's LineReader refuses a line of 16 MiB or more (with its line
+// break); records are held to the same limit.
+constexpr size_t kMaxRecordBytes = size_t{1} << 24;
 
 // Column names per kind, in the order the parsed fields are stored.
 constexpr const char* kImpressionColumns[] = {"banner_id", "campaign_id"};
@@ -46,57 +49,201 @@ std::string JoinColumns(const std::vector<std::string>& names) {
   return s;
 }
 
-struct Unit {};
+// A header as one line in an error message: line breaks shown as \n.
+std::string OneLine(std::string_view text) {
+  std::string s;
+  for (char c : text) {
+    if (c == '\n') {
+      s += "\\n";
+    } else if (c == '\r') {
+      s += "\\r";
+    } else {
+      s += c;
+    }
+  }
+  return s;
+}
+
+// One record: its lines up to the first line break outside quotes. libfccp
+// opens a quoted section at any quote and closes it at the next one (a
+// doubled quote reopens it), so a line break is inside quotes exactly when
+// an odd number of quotes precede it in the record.
+struct Record {
+  std::string_view text;  // without the final line break, nor the CR of its last line
+  const char* next;       // where the next record begins
+  size_t raw_size;        // bytes up to the final line break, CR included
+  uint64_t lines;         // the lines it spans
+  bool open;              // the bytes ended inside a quoted field
+};
+
+// REQUIRES: p < end.
+Record NextRecord(const char* p, const char* end) {
+  const char* line = p;
+  uint64_t lines = 0;
+  bool quoted = false;
+  for (;;) {
+    const void* newline = std::memchr(line, '\n', static_cast<size_t>(end - line));
+    const char* line_end = newline ? static_cast<const char*>(newline) : end;
+    for (const char* q = line; (q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(line_end - q))));
+         ++q) {
+      quoted = !quoted;
+    }
+    ++lines;
+    const char* next = newline ? line_end + 1 : end;
+    if (!quoted || next == end) {
+      // As LineReader: the CR before the line break of a non-empty line goes.
+      const char* text_end = line_end != line && line_end[-1] == '\r' ? line_end - 1 : line_end;
+      return {{p, static_cast<size_t>(text_end - p)}, next, static_cast<size_t>(line_end - p), lines, quoted};
+    }
+    line = next;
+  }
+}
+
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+// A byte an ignored column may hold in a plain record: not one that could
+// end the column or the record, nor a quote or NUL, which libfccp treats
+// specially.
+bool IsPlainExtraByte(char c) { return c != ',' && c != '\n' && c != '\r' && c != '"' && c != '\0'; }
+
+// Ids of up to 19 digits fit in 64 bits; ParseId reads any longer id (of
+// leading zeros) the same, but the fast path leaves those to libfccp.
+constexpr size_t kMaxPlainIdDigits = 19;
+constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
+
+// Digits eight at a time: `w` holds 8 bytes of text, the first in its lowest
+// byte. LeadingDigits counts the digits it starts with: a byte below '0'
+// gets its top bit set by the subtraction, one above '9' by the addition,
+// and a borrow or carry only ever moves up from such a byte, so the lowest
+// flagged byte is exactly the first non-digit.
+constexpr uint64_t kEachByte = 0x0101010101010101ull;
+unsigned LeadingDigits(uint64_t w) {
+  const uint64_t flags = ((w - '0' * kEachByte) | (w + (0x80 - ':') * kEachByte)) & (0x80 * kEachByte);
+  return flags == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(flags)) / 8;
+}
+
+// The number the first n (1..8) bytes of `w` spell, all digits. Shifted to
+// the top, they are the last n of 8 digits behind leading zeros; adjacent
+// digits combine into pairs (10 * first + second, at most 99 in its byte),
+// pairs into quads (at most 9999 in 16 bits), quads into the result: no
+// step carries into the next lane.
+uint64_t DigitsValue(uint64_t w, unsigned n) {
+  const uint64_t digits = (w - '0' * kEachByte) << (8 * (8 - n));
+  const uint64_t pairs = (digits * 10 + (digits >> 8)) & 0x00FF00FF00FF00FFull;
+  const uint64_t quads = (pairs * 100 + (pairs >> 16)) & 0x0000FFFF0000FFFFull;
+  return (quads * 10000 + (quads >> 32)) & 0xFFFFFFFFull;
+}
+
+constexpr uint64_t kPowersOf10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// Reads the id at p: its digits up to the first non-digit. Returns where
+// they end, or nullptr if there are none, more than kMaxPlainIdDigits, or
+// the value is above 2^63-1.
+const char* ReadPlainId(const char* p, const char* end, uint64_t* id) {
+  const char* const start = p;
+  uint64_t v = 0;
+  unsigned n = 8;
+  // Past 19 digits the value may wrap, but it is then refused anyway.
+  while (n == 8 && end - p >= 8 && p - start <= static_cast<ptrdiff_t>(kMaxPlainIdDigits)) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    n = LeadingDigits(w);
+    if (n > 0) v = v * kPowersOf10[n] + DigitsValue(w, n);
+    p += n;
+  }
+  if (n == 8) {  // near the end of the chunk: the rest one by one
+    for (; p != end && IsDigit(*p) && p - start <= static_cast<ptrdiff_t>(kMaxPlainIdDigits); ++p) {
+      v = v * 10 + static_cast<uint64_t>(*p - '0');
+    }
+  }
+  const size_t digits = static_cast<size_t>(p - start);
+  if (digits == 0 || digits > kMaxPlainIdDigits || v > kMaxId) return nullptr;
+  *id = v;
+  return p;
+}
 
 }  // namespace
 
-std::string_view ChunkLines::Get(uint64_t line) {
-  for (; line_ < line && pos_ < end_; ++line_) {
-    const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
-    pos_ = nl ? static_cast<const char*>(nl) + 1 : end_;
+const char* CsvReader::ParsePlain(const char* p, const char* end, uint64_t* value) const {
+  const char* const start = p;
+  for (size_t c = 0; c < column_order_.size(); ++c) {
+    if (c > 0) {
+      if (p == end || *p != ',') return nullptr;
+      ++p;
+    }
+    const int target = column_order_[c];
+    const char* const field = p;
+    if (target < 0) {
+      while (p != end && IsPlainExtraByte(*p)) ++p;
+    } else if (kind_ == FileKind::kConversions && target == 2) {
+      while (p != end && (IsDigit(*p) || *p == '.')) ++p;
+      if (ParseRevenue({field, static_cast<size_t>(p - field)}, &value[2]) != nullptr) return nullptr;
+    } else if (!(p = ReadPlainId(p, end, &value[target]))) {
+      return nullptr;
+    }
   }
-  const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
-  std::string_view text(pos_, static_cast<size_t>((nl ? static_cast<const char*>(nl) : end_) - pos_));
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  return text;
+  // The record ends here: at a line break, a CR and a line break, or the end
+  // (a final CR goes, as NextRecord drops it).
+  const char* line_end = p;
+  if (p != end && *p == '\r' && (p + 1 == end || p[1] == '\n')) ++line_end;
+  if (line_end != end && *line_end != '\n') return nullptr;
+  if (static_cast<size_t>(line_end - start) + 1 > kMaxRecordBytes) return nullptr;
+  return line_end == end ? end : line_end + 1;
+}
+
+std::string_view ChunkRecords::Get(uint64_t line) {
+  while (line_ < line && pos_ < end_) {
+    const Record r = NextRecord(pos_, end_);
+    line_ += r.lines;
+    pos_ = r.next;
+  }
+  return pos_ < end_ ? NextRecord(pos_, end_).text : std::string_view();
 }
 
 Status CsvReader::Open(const std::string& file_name, std::string_view bytes, FileKind kind,
                        CsvReader* out) {
   out->file_name_ = file_name;
   out->kind_ = kind;
-  const size_t newline = bytes.find('\n');
-  const size_t header_end = newline == std::string_view::npos ? bytes.size() : newline + 1;
-  out->body_ = bytes.substr(header_end);
-
   const std::vector<std::string> names = ColumnNames(kind);
-  if (bytes.empty() || bytes.substr(0, header_end).find('\0') != std::string_view::npos) {
+  if (bytes.empty()) {
     return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
                          JoinColumns(names));
   }
-  io::LineReader lines(file_name, bytes.data(), bytes.data() + header_end);
-  char* header = lines.next_line();
-  if (header == nullptr || *header == '\0') {
+  const Record header_record = NextRecord(bytes.data(), bytes.data() + bytes.size());
+  out->body_ = bytes.substr(static_cast<size_t>(header_record.next - bytes.data()));
+  out->header_lines_ = header_record.lines;
+  std::string_view header = header_record.text;
+  if (header.find('\0') != std::string_view::npos) {
+    return Status::Error(file_name + ":1: missing header row (the file is empty or not text); expected the columns " +
+                         JoinColumns(names));
+  }
+  if (header.starts_with("\xEF\xBB\xBF")) header.remove_prefix(3);  // a BOM, at the file's start only
+  if (header.empty()) {
     return Status::Error(file_name + ":1: missing header row; expected the columns " + JoinColumns(names));
   }
-  std::string header_copy = header;
+  if (header_record.open) {
+    return Status::Error(file_name + ":1: a quoted field in the header row is never closed (an unbalanced '\"'); "
+                         "expected the columns " + JoinColumns(names));
+  }
+  const std::string shown = OneLine(header);
+  std::string line(header);  // parse_header_line cuts it up in place
   try {
     if (names.size() == 2) {
-      io::detail::parse_header_line<2, Trim, Quote>(header, out->column_order_, names.data(),
+      io::detail::parse_header_line<2, Trim, Quote>(line.data(), out->column_order_, names.data(),
                                                     io::ignore_extra_column);
     } else {
-      io::detail::parse_header_line<3, Trim, Quote>(header, out->column_order_, names.data(),
+      io::detail::parse_header_line<3, Trim, Quote>(line.data(), out->column_order_, names.data(),
                                                     io::ignore_extra_column);
     }
   } catch (const io::error::missing_column_in_header& e) {
-    return Status::Error(file_name + ":1: missing column '" + e.column_name + "' in header '" +
-                         header_copy + "' (a " + std::string(FileKindName(kind)) +
-                         " file needs the columns " + JoinColumns(names) + ")");
+    return Status::Error(file_name + ":1: missing column '" + e.column_name + "' in header '" + shown +
+                         "' (a " + std::string(FileKindName(kind)) + " file needs the columns " +
+                         JoinColumns(names) + ")");
   } catch (const io::error::duplicated_column_in_header& e) {
-    return Status::Error(file_name + ":1: column '" + e.column_name +
-                         "' appears twice in header '" + header_copy + "'");
-  } catch (const io::error::base& e) {
-    return Status::Error(file_name + ":1: cannot read header '" + header_copy + "': " + e.what());
+    return Status::Error(file_name + ":1: column '" + e.column_name + "' appears twice in header '" + shown + "'");
+  } catch (const io::error::base&) {
+    // Only an unclosed quote is left, and NextRecord has ruled it out.
+    return Status::Error(file_name + ":1: cannot read header '" + shown + "'");
   }
   return Status::Ok();
 }
@@ -118,57 +265,85 @@ std::vector<CsvChunk> CsvReader::Split(size_t target_bytes) const {
   return chunks;
 }
 
+CsvChunk CsvReader::Continue(std::string_view open_tail, const CsvChunk& next) {
+  assert(open_tail.data() + open_tail.size() == next.bytes.data());
+  return {std::string_view(open_tail.data(), open_tail.size() + next.bytes.size())};
+}
+
 void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
   *out = ParsedChunk{};
   if (chunk.bytes.empty()) return;
   const std::vector<std::string> names = ColumnNames(kind_);
-  // The reader is started one byte early, on the newline that ends the line
-  // before the chunk: it strips a byte-order mark at the start of its data,
-  // and only the file's first bytes may be one. Line 0 is that empty line.
-  assert(chunk.bytes.data() > body_.data() - 1 && chunk.bytes.data()[-1] == '\n');
-  io::LineReader lines(file_name_, chunk.bytes.data() - 1, chunk.bytes.data() + chunk.bytes.size());
-  ChunkLines raw(chunk.bytes);
-  // A NUL byte would end a line early for the parser, which sees C strings:
-  // rows holding one are rejected whole, found by their original text.
-  const bool has_nul = std::memchr(chunk.bytes.data(), '\0', chunk.bytes.size()) != nullptr;
-  FlatHashMap<CampaignBanner, Unit, CampaignBannerTraits> pairs;
+  const char* p = chunk.bytes.data();
+  const char* const end = p + chunk.bytes.size();
+  const bool ends_body = end == body_.data() + body_.size();
+  std::string copy;  // the record as the C string libfccp cuts up in place
   char* field[3] = {};
   uint64_t value[3] = {};
+  uint64_t line = 1;  // of the record at p
 
-  auto reject = [&](uint64_t line, std::string reason) {
-    out->bad.push_back({line, std::move(reason), std::string(raw.Get(line))});
+  auto keep = [&](uint64_t line_no) {
+    switch (kind_) {
+      case FileKind::kImpressions:
+        out->impressions.push_back({value[1], value[0]});
+        break;
+      case FileKind::kClicks:
+        out->clicks.push_back({value[0], value[1], value[2], line_no});
+        break;
+      case FileKind::kConversions:
+        out->conversions.push_back({value[0], value[1], value[2], line_no});
+        break;
+    }
   };
 
-  for (;;) {
-    char* line = nullptr;
-    try {
-      line = lines.next_line();
-    } catch (const io::error::line_length_limit_exceeded&) {
-      out->error_line = lines.get_file_line();  // the long line's local number
-      out->error = Status::Error("line longer than 16 MiB: not a CSV of ids");
+  while (p < end) {
+    if (plain_fast_path_) {
+      if (const char* next = ParsePlain(p, end, value)) {
+        ++out->rows;
+        keep(line++);
+        p = next;
+        continue;
+      }
+    }
+    const Record record = NextRecord(p, end);
+    if (record.raw_size + 1 > kMaxRecordBytes) {
+      out->error_line = line;
+      out->error = Status::Error(record.lines == 1
+                                     ? "line longer than 16 MiB: not a CSV of ids"
+                                     : "record longer than 16 MiB (a quoted field never closed?): not a CSV of ids");
       return;
     }
-    if (line == nullptr) break;
-    const uint64_t line_no = lines.get_file_line() - 1;
-    if (line_no == 0) continue;  // the newline before the chunk
-    if (has_nul && raw.Get(line_no).find('\0') != std::string_view::npos) {
+    if (record.open && !ends_body) {
+      out->open_tail = std::string_view(p, static_cast<size_t>(end - p));
+      break;
+    }
+    p = record.next;
+    const uint64_t line_no = line;
+    line += record.lines;
+    auto reject = [&](std::string reason) {
+      out->bad.push_back({line_no, std::move(reason), std::string(record.text)});
+    };
+    // A NUL byte would end the record early for the parser, which sees C
+    // strings: records holding one are rejected whole.
+    if (record.text.find('\0') != std::string_view::npos) {
       ++out->rows;
-      reject(line_no, "contains a NUL byte (not a text CSV row)");
+      reject("contains a NUL byte (not a text CSV row)");
       continue;
     }
-    if (*line == '\0') continue;
+    if (record.text.empty()) continue;
     ++out->rows;
+    copy.assign(record.text);
     try {
-      io::detail::parse_line<Trim, Quote>(line, field, column_order_);
+      io::detail::parse_line<Trim, Quote>(copy.data(), field, column_order_);
     } catch (const io::error::too_few_columns&) {
-      reject(line_no, "too few columns (a " + std::string(FileKindName(kind_)) + " row needs " +
-                          std::to_string(names.size()) + ")");
+      reject("too few columns (a " + std::string(FileKindName(kind_)) + " row needs " +
+             std::to_string(names.size()) + ")");
       continue;
     } catch (const io::error::too_many_columns&) {
-      reject(line_no, "too many columns (the header has " + std::to_string(column_order_.size()) + ")");
+      reject("too many columns (the header has " + std::to_string(column_order_.size()) + ")");
       continue;
     } catch (const io::error::base&) {
-      reject(line_no, "unterminated quoted field");
+      reject("unterminated quoted field");
       continue;
     }
     const bool has_revenue = kind_ == FileKind::kConversions;
@@ -181,28 +356,17 @@ void CsvReader::ParseChunk(const CsvChunk& chunk, ParsedChunk* out) const {
     if (!error && has_revenue) {
       error = ParseRevenue(field[2], &value[2]);
       if (error) {
-        reject(line_no, std::string(error) + ": '" + field[2] + "'");
+        reject(std::string(error) + ": '" + field[2] + "'");
         continue;
       }
     }
     if (error) {
-      reject(line_no, names[bad_column] + " " + error + ": '" + field[bad_column] + "'");
+      reject(names[bad_column] + " " + error + ": '" + field[bad_column] + "'");
       continue;
     }
-    switch (kind_) {
-      case FileKind::kImpressions:
-        pairs.Insert({value[1], value[0]});
-        break;
-      case FileKind::kClicks:
-        out->clicks.push_back({value[0], value[1], value[2], line_no});
-        break;
-      case FileKind::kConversions:
-        out->conversions.push_back({value[0], value[1], value[2], line_no});
-        break;
-    }
+    keep(line_no);
   }
-  out->lines = lines.get_file_line() - 1;
-  pairs.ForEach([&](const CampaignBanner& p, const Unit&) { out->impressions.push_back(p); });
+  out->lines = line - 1;
 }
 
 }  // namespace banner

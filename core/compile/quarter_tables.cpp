@@ -17,10 +17,6 @@ uint32_t QuarterTables::PairIndex(const CampaignBanner& pair) {
   return *index;
 }
 
-void QuarterTables::AddImpressions(std::span<const CampaignBanner> pairs) {
-  for (const CampaignBanner& p : pairs) PairIndex(p);
-}
-
 RowOutcome QuarterTables::AddClick(const ClickRow& row, std::string* reason) {
   assert(!conversions_started_);
   const CampaignBanner pair{row.campaign_id, row.banner_id};
@@ -35,9 +31,7 @@ RowOutcome QuarterTables::AddClick(const ClickRow& row, std::string* reason) {
   }
   // Only a kept click may add a banner to its campaign: a conflicting row
   // returned above without touching the pairs.
-  const uint32_t index = PairIndex(pair);
-  *first = index;
-  ++totals_[index].clicks;
+  *first = PairIndex(pair);
   return RowOutcome::kKept;
 }
 
@@ -66,6 +60,8 @@ RowOutcome QuarterTables::AddConversion(const ConversionRow& row, std::string* r
 }
 
 std::vector<CampaignResult> QuarterTables::Rank(uint64_t seed, int quarter) const {
+  std::vector<uint64_t> clicks(pairs_.size());
+  clicks_.ForEach([&](uint64_t, uint32_t pair) { ++clicks[pair]; });
   std::vector<uint32_t> order(pairs_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -81,6 +77,7 @@ std::vector<CampaignResult> QuarterTables::Rank(uint64_t seed, int quarter) cons
     banners.clear();
     for (; i < order.size() && pairs_[order[i]].campaign_id == campaign; ++i) {
       banners.push_back(totals_[order[i]]);
+      banners.back().clicks = clicks[order[i]];
     }
     out.push_back({campaign, RankCampaign(banners, seed, quarter, campaign)});
   }

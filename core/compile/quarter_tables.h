@@ -4,16 +4,18 @@
 // Rows must arrive in input order (files in path order, rows in file order):
 // the first occurrence of an id wins. Every click of the quarter must arrive
 // before its first conversion, so that an orphan is known at once.
-// Memory: one slot per distinct click, conversion and (campaign, banner) pair.
+// Memory: one entry per distinct click, conversion and (campaign, banner)
+// pair. Click and conversion ids are kept in OrderedIdMaps: in time-ordered
+// logs they arrive increasing, and are appended without a cache miss.
 // Not thread-safe.
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
 #include "flat_hash_map.h"
+#include "ordered_id_map.h"
 #include "ranking.h"
 #include "rows.h"
 
@@ -28,13 +30,17 @@ struct CampaignResult {
 
 class QuarterTables {
  public:
-  void AddImpressions(std::span<const CampaignBanner> pairs);
+  void AddImpression(const CampaignBanner& pair) { PairIndex(pair); }
   // On kConflict, *reason says what the row disagrees with.
   RowOutcome AddClick(const ClickRow& row, std::string* reason);
   // On kConflict or kOrphan, *reason says why the row is rejected.
   RowOutcome AddConversion(const ConversionRow& row, std::string* reason);
   // Hints for rows about to be added (see FlatHashMap::Prefetch).
-  void PrefetchClick(const ClickRow& row) const { clicks_.Prefetch(row.click_id); }
+  void PrefetchImpression(const CampaignBanner& pair) const { pair_index_.Prefetch(pair); }
+  void PrefetchClick(const ClickRow& row) const {
+    clicks_.Prefetch(row.click_id);
+    pair_index_.Prefetch({row.campaign_id, row.banner_id});
+  }
   void PrefetchConversion(const ConversionRow& row) const {
     conversions_.Prefetch(row.conversion_id);
     clicks_.Prefetch(row.click_id);
@@ -53,9 +59,11 @@ class QuarterTables {
   };
   FlatHashMap<CampaignBanner, uint32_t, CampaignBannerTraits> pair_index_;
   std::vector<CampaignBanner> pairs_;
-  std::vector<BannerTotals> totals_;  // parallel to pairs_
-  IdMap<uint32_t> clicks_;            // click_id → pair index
-  IdMap<Conversion> conversions_;     // conversion_id → first occurrence
+  // Parallel to pairs_. Clicks are not counted here as they arrive (a
+  // random access per click) but by Rank, from clicks_ (L2-sized counters).
+  std::vector<BannerTotals> totals_;
+  OrderedIdMap<uint32_t> clicks_;         // click_id → pair index
+  OrderedIdMap<Conversion> conversions_;  // conversion_id → first occurrence
   bool conversions_started_ = false;
 };
 

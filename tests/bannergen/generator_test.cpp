@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -25,6 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using banner::synthetic::Generate;
+using banner::synthetic::Layout;
 using banner::synthetic::Options;
 using banner::test::ReadFile;
 using banner::test::TempDir;
@@ -264,11 +266,52 @@ bool IsInputFileName(std::string_view name) {
   return false;
 }
 
-Options SmallOptions(const fs::path& out) {
+constexpr Layout kLayouts[] = {Layout::kInterleaved, Layout::kGrouped};
+
+const char* LayoutName(Layout layout) { return layout == Layout::kGrouped ? "grouped" : "interleaved"; }
+
+Options SmallOptions(const fs::path& out, Layout layout = Layout::kInterleaved) {
   Options options;
   options.out_dir = out;
+  options.layout = layout;
   return options;
 }
+
+// The rows of one table of a quarter in time order as the generator means
+// it: the batch files in path order (the late files and their copy, written
+// after the quarter's time, left out), each row with its batch number.
+struct TimedRow {
+  uint32_t batch;
+  std::map<std::string, uint64_t> values;
+};
+std::vector<TimedRow> BatchRows(const fs::path& out, int quarter, const std::string& table) {
+  std::vector<TimedRow> rows;
+  uint32_t batch = 0;
+  for (const fs::path& file : QuarterCsvFiles(out, quarter)) {
+    const std::string name = file.filename().string();
+    if (name.rfind(table + "_", 0) != 0 || name.find("_late") != std::string::npos) continue;
+    const CsvFile csv = ReadCsv(file);
+    for (const auto& row : csv.rows) {
+      std::map<std::string, uint64_t> values;
+      if (ParseRow(csv, row, &values)) rows.push_back({batch, std::move(values)});
+    }
+    ++batch;
+  }
+  return rows;
+}
+
+// The share of consecutive rows (of a table, in time order) whose campaigns
+// are the same.
+double SameCampaignShare(const std::vector<TimedRow>& rows) {
+  size_t same = 0;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    same += rows[i].values.at("campaign_id") == rows[i - 1].values.at("campaign_id");
+  }
+  return rows.size() < 2 ? 0 : static_cast<double>(same) / static_cast<double>(rows.size() - 1);
+}
+
+// Bulk campaigns have ids from 10000 (edge cases: 100..172 and 2^63-1).
+bool IsBulkCampaign(uint64_t campaign) { return campaign >= 10'000 && campaign < kMaxId; }
 
 uint64_t TotalCsvBytes(const fs::path& out) {
   uint64_t total = 0;
@@ -280,23 +323,26 @@ uint64_t TotalCsvBytes(const fs::path& out) {
 
 }  // namespace
 
-TEST_CASE("the same seed gives byte-identical output") {
-  TempDir first;
-  TempDir second;
-  Options options = SmallOptions(first.path());
-  options.seed = 42;
-  options.quirks = true;
-  options.batches = 3;
-  options.bad_rows = 5;
-  Generate(options);
-  options.out_dir = second.path();
-  Generate(options);
+TEST_CASE("the same seed gives byte-identical output, in either layout") {
+  for (const Layout layout : kLayouts) {
+    CAPTURE(LayoutName(layout));
+    TempDir first;
+    TempDir second;
+    Options options = SmallOptions(first.path(), layout);
+    options.seed = 42;
+    options.quirks = true;
+    options.batches = 3;
+    options.bad_rows = 5;
+    Generate(options);
+    options.out_dir = second.path();
+    Generate(options);
 
-  const std::vector<std::string> files = ListFiles(first.path());
-  REQUIRE(files == ListFiles(second.path()));
-  REQUIRE(files.size() > 4);
-  for (const std::string& file : files) {
-    CHECK_MESSAGE(ReadFile(first.path() / file) == ReadFile(second.path() / file), file);
+    const std::vector<std::string> files = ListFiles(first.path());
+    REQUIRE(files == ListFiles(second.path()));
+    REQUIRE(files.size() > 4);
+    for (const std::string& file : files) {
+      CHECK_MESSAGE(ReadFile(first.path() / file) == ReadFile(second.path() / file), file);
+    }
   }
 }
 
@@ -384,30 +430,138 @@ TEST_CASE("the manifest plans the X boundaries in every quarter, with different 
   }
 }
 
-TEST_CASE("planned X matches X recomputed from the CSV files") {
-  SUBCASE("defaults") {
-    TempDir out;
-    Generate(SmallOptions(out.path()));
-    CheckPlannedX(out.path());
+TEST_CASE("planned X matches X recomputed from the CSV files, in either layout") {
+  struct Variant {
+    const char* name;
+    bool quirks;
+    uint32_t batches, bad_rows, campaigns;
+    double size_mb;
+    uint64_t seed;
+  };
+  const Variant variants[] = {
+      {"defaults", false, 1, 0, 0, banner::synthetic::kDefaultSizeMb, 1},
+      {"quirks, batches and bad rows", true, 4, 13, 0, banner::synthetic::kDefaultSizeMb, 7},
+      {"larger, many campaigns", false, 2, 0, 60, 2, 1},
+      {"more campaigns than the bytes can hold", false, 3, 0, 200, banner::synthetic::kDefaultSizeMb, 1},
+  };
+  for (const Layout layout : kLayouts) {
+    for (const Variant& v : variants) {
+      CAPTURE(LayoutName(layout));
+      CAPTURE(v.name);
+      TempDir out;
+      Options options = SmallOptions(out.path(), layout);
+      options.quirks = v.quirks;
+      options.batches = v.batches;
+      options.bad_rows = v.bad_rows;
+      options.campaigns = v.campaigns;
+      options.size_mb = v.size_mb;
+      options.seed = v.seed;
+      Generate(options);
+      CheckPlannedX(out.path());
+    }
   }
-  SUBCASE("quirks, batches and bad rows") {
-    TempDir out;
-    Options options = SmallOptions(out.path());
-    options.quirks = true;
-    options.batches = 4;
-    options.bad_rows = 13;
-    options.seed = 7;
-    Generate(options);
-    CheckPlannedX(out.path());
+}
+
+TEST_CASE("interleaved (default): time order, campaigns mixed, ids increase, conversions follow clicks") {
+  TempDir out;
+  Options options = SmallOptions(out.path());
+  options.size_mb = 4;
+  options.batches = 4;
+  Generate(options);
+  for (int quarter = 1; quarter <= 4; ++quarter) {
+    CAPTURE(quarter);
+    const std::vector<TimedRow> clicks = BatchRows(out.path(), quarter, "clicks");
+    const std::vector<TimedRow> conversions = BatchRows(out.path(), quarter, "conversions");
+    const std::vector<TimedRow> impressions = BatchRows(out.path(), quarter, "impressions");
+    CHECK(SameCampaignShare(clicks) < 0.15);
+    CHECK(SameCampaignShare(impressions) < 0.15);
+
+    // Every new id (not a repeat, not one of the planted large ids) is
+    // larger than every id before it, across the batch files in path order.
+    auto check_increasing = [](const std::vector<TimedRow>& rows, const char* column) {
+      std::set<uint64_t> seen;
+      uint64_t last = 0;
+      size_t out_of_order = 0;
+      for (const TimedRow& row : rows) {
+        const uint64_t id = row.values.at(column);
+        if (id >= (1ull << 40) || !seen.insert(id).second) continue;
+        out_of_order += id <= last;
+        last = id;
+      }
+      CHECK_MESSAGE(out_of_order == 0, column);
+      CHECK(seen.size() > 1000);
+    };
+    check_increasing(clicks, "click_id");
+    check_increasing(conversions, "conversion_id");
+
+    // A conversion comes in the batch of its click or a later one.
+    std::map<uint64_t, uint32_t> click_batch;
+    for (const TimedRow& row : clicks) click_batch.emplace(row.values.at("click_id"), row.batch);
+    size_t followed = 0, later_batch = 0;
+    for (const TimedRow& row : conversions) {
+      const auto click = click_batch.find(row.values.at("click_id"));
+      if (click == click_batch.end()) continue;  // orphan, or a late click
+      CHECK(click->second <= row.batch);
+      ++followed;
+      later_batch += click->second < row.batch;
+    }
+    CHECK(followed > 1000);
+    CHECK(later_batch > 0);  // conversions may come much later than their clicks
   }
-  SUBCASE("larger, many campaigns") {
-    TempDir out;
-    Options options = SmallOptions(out.path());
-    options.size_mb = 2;
-    options.campaigns = 60;
-    options.batches = 2;
-    Generate(options);
-    CheckPlannedX(out.path());
+}
+
+TEST_CASE("grouped: each campaign's rows together") {
+  TempDir out;
+  Options options = SmallOptions(out.path(), Layout::kGrouped);
+  options.size_mb = 4;
+  Generate(options);
+  for (int quarter = 1; quarter <= 4; ++quarter) {
+    CAPTURE(quarter);
+    std::vector<TimedRow> bulk_clicks;
+    for (TimedRow& row : BatchRows(out.path(), quarter, "clicks")) {
+      if (IsBulkCampaign(row.values.at("campaign_id"))) bulk_clicks.push_back(std::move(row));
+    }
+    CHECK(SameCampaignShare(bulk_clicks) > 0.9);
+  }
+}
+
+TEST_CASE("cardinalities follow --size-mb: 10 bulk campaigns per MB, tens of banners, long-tailed clicks") {
+  TempDir out;
+  Options options = SmallOptions(out.path());
+  options.size_mb = 6;
+  Generate(options);
+  for (int quarter = 1; quarter <= 4; ++quarter) {
+    CAPTURE(quarter);
+    std::map<uint64_t, std::set<uint64_t>> banners;  // bulk campaign -> banners
+    std::map<uint64_t, uint64_t> clicks;             // bulk campaign -> click rows
+    for (const char* table : {"impressions", "clicks"}) {
+      for (const TimedRow& row : BatchRows(out.path(), quarter, table)) {
+        const uint64_t campaign = row.values.at("campaign_id");
+        if (!IsBulkCampaign(campaign)) continue;
+        banners[campaign].insert(row.values.at("banner_id"));
+        if (std::string(table) == "clicks") ++clicks[campaign];
+      }
+    }
+    CHECK(banners.size() == 60);
+    uint64_t total_banners = 0;
+    for (const auto& [campaign, ids] : banners) {
+      CHECK(ids.size() >= 10);
+      CHECK(ids.size() <= 84);
+      total_banners += ids.size();
+    }
+    CHECK(total_banners / banners.size() >= 30);
+    CHECK(total_banners / banners.size() <= 50);
+    std::vector<uint64_t> per_campaign;
+    uint64_t total_clicks = 0;
+    for (const auto& [campaign, n] : clicks) {
+      per_campaign.push_back(n);
+      total_clicks += n;
+    }
+    std::sort(per_campaign.rbegin(), per_campaign.rend());
+    const uint64_t top_tenth = std::accumulate(per_campaign.begin(), per_campaign.begin() + 6, uint64_t{0});
+    // Equal shares would give the busiest tenth 10% of the clicks.
+    CHECK(top_tenth * 5 > total_clicks);
+    CHECK(per_campaign.front() > 3 * per_campaign[per_campaign.size() / 2]);
   }
 }
 

@@ -235,11 +235,18 @@ TEST_CASE("results do not depend on row order, file split, threads or chunk size
   small_chunks.chunk_bytes = 256;
   small_chunks.threads = 2;
   CHECK(Lists(CompileOk(b.path(), small_chunks)) == expected);
-  CompileOptions one_thread;
-  one_thread.threads = 1;
-  CHECK(Lists(CompileOk(b.path(), one_thread)) == expected);
+  // One thread merges the quarters one after another; more threads merge as
+  // many quarters at once, their chunks parsed in turn.
+  for (const unsigned threads : {1u, 3u, 4u, 8u}) {
+    CompileOptions o;
+    o.threads = threads;
+    o.chunk_bytes = 512;
+    CHECK(Lists(CompileOk(b.path(), o)) == expected);
+  }
 }
 
+// Rows interleave as in real logs: each row's campaign and banner are drawn
+// at random, click ids mostly increase.
 TEST_CASE("randomised inputs with duplicates, conflicts and orphans match the reference model") {
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
@@ -273,6 +280,7 @@ TEST_CASE("randomised inputs with duplicates, conflicts and orphans match the re
     CompileOptions o;
     o.seed = seed;
     o.chunk_bytes = 512;
+    o.threads = 1 + static_cast<unsigned>(seed % 4);  // 1 to 4 quarters merged at once
     const CompileResult r = CompileOk(d.path(), o);
     const auto expected = test::ReferenceModel(d.path());
     const auto got = Lists(r);

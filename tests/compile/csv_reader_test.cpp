@@ -5,18 +5,22 @@
 namespace banner {
 namespace {
 
-// Parses `bytes` as one file in chunks of `chunk_bytes`, lines made absolute.
+// Parses `bytes` as one file in chunks of `chunk_bytes`, as the compiler
+// does (a chunk that follows an open tail is parsed with it), lines made
+// absolute.
 ParsedChunk ParseAll(const std::string& bytes, FileKind kind, size_t chunk_bytes = 1 << 20) {
   CsvReader reader;
   const Status s = CsvReader::Open("t.csv", bytes, kind, &reader);
   INFO(s.message());
   REQUIRE(s.ok());
   ParsedChunk all;
-  uint64_t base = 1;
+  uint64_t base = reader.header_lines();
+  std::string_view open_tail;
   for (const CsvChunk& chunk : reader.Split(chunk_bytes)) {
     ParsedChunk p;
-    reader.ParseChunk(chunk, &p);
+    reader.ParseChunk(open_tail.empty() ? chunk : CsvReader::Continue(open_tail, chunk), &p);
     REQUIRE(p.error.ok());
+    open_tail = p.open_tail;
     for (auto r : p.clicks) all.clicks.push_back({r.click_id, r.banner_id, r.campaign_id, r.line + base});
     for (auto r : p.conversions) {
       all.conversions.push_back({r.conversion_id, r.click_id, r.revenue_micros, r.line + base});
@@ -67,10 +71,12 @@ TEST_CASE("blank lines carry no row but keep line numbers true") {
   CHECK(c.bad[0].line == 4);
 }
 
-TEST_CASE("impressions come out as distinct (campaign, banner) pairs") {
+TEST_CASE("impressions come out as one (campaign, banner) per row, in order") {
   const ParsedChunk p = ParseAll("banner_id,campaign_id\n1,2\n1,2\n1,3\n", FileKind::kImpressions);
   CHECK(p.rows == 3);
-  CHECK(p.impressions.size() == 2);
+  REQUIRE(p.impressions.size() == 3);
+  CHECK(p.impressions[0] == CampaignBanner{2, 1});
+  CHECK(p.impressions[2] == CampaignBanner{3, 1});
 }
 
 TEST_CASE("every kind of unparseable row is rejected with its line, reason and text") {
@@ -86,7 +92,8 @@ TEST_CASE("every kind of unparseable row is rejected with its line, reason and t
       {"1,-2,3", "banner_id is not a non-negative integer: '-2'"},
       {"1,2,9223372036854775808", "campaign_id is out of range (greater than 2^63-1): '9223372036854775808'"},
       {"1,2,1.5", "campaign_id is not a non-negative integer: '1.5'"},
-      {"\"1,2,3", "unterminated quoted field"},
+      {"1, 2 ,\"\"", "campaign_id is empty: ''"},
+      {"1,2,\"3\"\"\"", "campaign_id is not a non-negative integer: '3\"'"},
   };
   for (const Case& c : cases) {
     INFO(c.row);
@@ -175,12 +182,63 @@ TEST_CASE("a row holding a NUL byte is rejected, never dropped as blank") {
         std::string::npos);
 }
 
-TEST_CASE("ChunkLines recovers original lines moving forward only") {
-  ChunkLines lines("a,b\r\nc\n\nlast");
+TEST_CASE("ChunkRecords recovers original records moving forward only") {
+  ChunkRecords lines("a,b\r\nc\n\n\"x\r\ny\",\"\n\"\r\nlast");
   CHECK(lines.Get(1) == "a,b");
   CHECK(lines.Get(2) == "c");
   CHECK(lines.Get(3) == "");
-  CHECK(lines.Get(4) == "last");
+  CHECK(lines.Get(4) == "\"x\r\ny\",\"\n\"");
+  CHECK(lines.Get(7) == "last");
+}
+
+TEST_CASE("quoted line breaks: records span lines, chunk boundaries inside quotes change nothing") {
+  const std::string csv =
+      "click_id,banner_id,\"campaign\r\n_id\",campaign_id\r\n"  // a header of two lines
+      "1,2,\"a\nb\",3\r\n"
+      "4,5,\"\",6\r\n"
+      "x,5,\"c\r\n\r\nd\",6\r\n"
+      "7,8,\"\"\"\n\"\"\",9\r\n"  // doubled quotes around a line break
+      "10,11,e,\"12\n\"\r\n";            // an id with a line break: not a number
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{11}, size_t{1} << 20}) {
+    CAPTURE(chunk);
+    const ParsedChunk p = ParseAll(csv, FileKind::kClicks, chunk);
+    CHECK(p.rows == 5);
+    REQUIRE(p.clicks.size() == 3);
+    CHECK(p.clicks[0].line == 3);
+    CHECK(p.clicks[0].campaign_id == 3);
+    CHECK(p.clicks[1].line == 5);
+    CHECK(p.clicks[2].line == 9);
+    CHECK(p.clicks[2].click_id == 7);
+    REQUIRE(p.bad.size() == 2);
+    CHECK(p.bad[0].line == 6);
+    CHECK(p.bad[0].text == "x,5,\"c\r\n\r\nd\",6");
+    CHECK(p.bad[1].line == 11);
+    CHECK(p.bad[1].reason == "campaign_id is not a non-negative integer: '12\n'");
+  }
+}
+
+TEST_CASE("an unclosed quote runs to the end of the file and is one bad row there") {
+  const std::string csv = "click_id,banner_id,campaign_id\n1,2,3\n4,\"5,6\n7,8,9\n";
+  for (size_t chunk : {size_t{1}, size_t{4}, size_t{1} << 20}) {
+    CAPTURE(chunk);
+    const ParsedChunk p = ParseAll(csv, FileKind::kClicks, chunk);
+    CHECK(p.clicks.size() == 1);
+    REQUIRE(p.bad.size() == 1);
+    CHECK(p.bad[0].line == 3);
+    CHECK(p.bad[0].reason == "unterminated quoted field");
+    CHECK(p.bad[0].text == "4,\"5,6\n7,8,9");
+  }
+}
+
+TEST_CASE("a record of 16 MiB or more is an error at its own line") {
+  const std::string csv = "click_id,banner_id,campaign_id\n1,2,3\n" + std::string(16 << 20, '7') + "\n4,5,6\n";
+  CsvReader reader;
+  REQUIRE(CsvReader::Open("t.csv", csv, FileKind::kClicks, &reader).ok());
+  ParsedChunk p;
+  reader.ParseChunk(reader.Split(1 << 30).at(0), &p);
+  CHECK(!p.error.ok());
+  CHECK(p.error_line == 2);
+  CHECK(p.clicks.size() == 1);
 }
 
 }  // namespace banner

@@ -172,9 +172,11 @@ int Inspect(const Args& args) {
 }  // namespace banner
 
 int main(int argc, char** argv) {
-  // fast-cpp-csv-parser allocates a 48 MiB buffer per chunk; above glibc's
-  // mmap threshold each would be fresh pages, faulted in and zeroed every
-  // time. Serve them from the heap and keep it, so chunks reuse warm memory.
+  // A build allocates and frees large blocks all along (the rows of each
+  // parsed chunk, the tables as they grow); above glibc's mmap threshold each
+  // would be fresh pages, faulted in and zeroed every time. Serve them from
+  // the heap and keep it, so they reuse warm memory (500 MB interleaved:
+  // 119,000 -> 82,000 page faults, 0.42 -> 0.33 s of system time).
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   using banner::Args;
@@ -206,7 +208,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_option("--threads", args.threads,
                     "parser threads, 0 (one per core) to " + std::to_string(banner::kMaxThreads) +
-                        "; each holds a 48 MiB buffer")
+                        "; as many quarters are merged at once")
         ->transform(DecimalRange(0, banner::kMaxThreads))
         ->capture_default_str();
     cmd->add_flag("-q,--quiet", args.quiet,

@@ -51,7 +51,7 @@ void WriteBadRow(Quarter& q, uint64_t index, uint64_t campaign_id) {
 
 }  // namespace
 
-void WriteBadRows(Quarter& quarter, int number, uint64_t bad_rows, uint64_t campaign_id) {
+void PlantBadRows(Quarter& quarter, int number, uint64_t bad_rows, uint64_t campaign_id) {
   for (uint64_t index = number - 1; index < bad_rows; index += kQuarters) {
     WriteBadRow(quarter, index, campaign_id);
   }

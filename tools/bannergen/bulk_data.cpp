@@ -1,10 +1,22 @@
 #include "bulk_data.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 namespace banner::synthetic {
 namespace {
+
+constexpr uint32_t kMaxPlannedX = 40;
+constexpr uint64_t kMinExtraBanners = 10, kMaxExtraBanners = 44;
+constexpr uint64_t kMaxBanners = kMaxPlannedX + kMaxExtraBanners;
+// Offsets of the two power laws: the busiest campaign has about 1.6% of the
+// traffic among 5,000, the busiest banner about 15% of its campaign's among 40.
+constexpr uint64_t kCampaignRankOffset = 10;
+constexpr uint64_t kBannerIndexOffset = 2;
+constexpr uint64_t kWeightUnit = uint64_t{1} << 32;
+
+__extension__ typedef unsigned __int128 U128;
 
 uint32_t RandomPlannedX(Rng& rng) {
   switch (rng.Below(10)) {
@@ -17,79 +29,96 @@ uint32_t RandomPlannedX(Rng& rng) {
     case 5:
       return static_cast<uint32_t>(rng.Between(5, 11));
     default:
-      return static_cast<uint32_t>(rng.Between(12, 40));
+      return static_cast<uint32_t>(rng.Between(12, kMaxPlannedX));
   }
 }
 
-// Exactly planned_x of the campaign's banners get conversions; then random
-// impressions, clicks (skewed towards a few banners), conversions of clicks
-// on converted banners and exact duplicate rows are added until the
-// quarter's byte count reaches byte_target.
-void WriteBulkCampaign(Quarter& q, uint64_t campaign_id, uint32_t planned_x, uint64_t byte_target) {
-  Rng& rng = q.rng();
-  const uint64_t banner_count = planned_x + rng.Between(planned_x == 0 ? 1 : 0, 30);
-  const uint64_t first_banner = q.NewBannerRange(banner_count);
-  // Converted banners are scattered by an affine permutation of the indices.
-  uint64_t step = rng.Between(1, banner_count);
-  while (std::gcd(step, banner_count) != 1) --step;
-  const uint64_t offset = rng.Below(banner_count);
-  auto converted = [&](uint64_t index) {
-    return (step * index + offset) % banner_count < planned_x;
-  };
+// [i]: the weight of banner indices 0..i-1, in integers so that the output
+// does not depend on floating point.
+const std::array<uint64_t, kMaxBanners + 1>& BannerCumulativeWeights() {
+  static const std::array<uint64_t, kMaxBanners + 1> weights = [] {
+    std::array<uint64_t, kMaxBanners + 1> w{};
+    for (uint64_t i = 0; i < kMaxBanners; ++i) w[i + 1] = w[i] + kWeightUnit / (i + kBannerIndexOffset);
+    return w;
+  }();
+  return weights;
+}
 
-  uint64_t last_click[2] = {0, 0};          // click_id, banner_id
-  uint64_t last_conversion[3] = {0, 0, 0};  // conversion_id, click_id, micros
-  auto click = [&](uint64_t index, bool with_conversion) {
-    last_click[0] = q.NewClick();
-    last_click[1] = first_banner + index;
-    q.AnyBatch(kClicks).Row(last_click[0], last_click[1], campaign_id);
-    if (with_conversion) {
-      last_conversion[0] = q.NewConversion();
-      last_conversion[1] = last_click[0];
-      last_conversion[2] = RandomRevenue(rng);
-      q.AnyBatch(kConversions).Row(last_conversion[0], last_conversion[1], last_conversion[2]);
-    }
-  };
-
-  for (uint64_t index = 0; index < banner_count; ++index) {
-    const bool has_impression = rng.Below(10) != 0;
-    if (has_impression) q.AnyBatch(kImpressions).Row(first_banner + index, campaign_id);
-    if (converted(index)) {
-      click(index, true);
-    } else if (!has_impression) {
-      click(index, false);
-    }
-  }
-  while (q.bytes().plain < byte_target) {
-    const uint64_t roll = rng.Below(100);
-    // The smaller of two draws: low indices get most of the traffic.
-    const uint64_t draw = rng.Below(banner_count);
-    const uint64_t index = std::min(draw, rng.Below(banner_count));
-    if (roll < 55) {
-      q.AnyBatch(kImpressions).Row(first_banner + index, campaign_id);
-    } else if (roll < 95) {
-      click(index, converted(index) && rng.Percent(35));
-    } else if (roll < 98) {
-      if (last_click[0] != 0) q.AnyBatch(kClicks).Row(last_click[0], last_click[1], campaign_id);
-    } else if (last_conversion[0] != 0) {
-      q.AnyBatch(kConversions).Row(last_conversion[0], last_conversion[1], last_conversion[2]);
-    }
-  }
+// The index i with cumulative[i] <= draw < cumulative[i + 1].
+// REQUIRES: draw < cumulative.back(), cumulative ascending from 0.
+template <typename It>
+uint64_t Bucket(It begin, It end, uint64_t draw) {
+  return static_cast<uint64_t>(std::upper_bound(begin, end, draw) - begin) - 1;
 }
 
 }  // namespace
 
-void WriteBulkCampaigns(Quarter& quarter, uint32_t campaigns, uint64_t quarter_bytes,
-                        std::vector<ManifestLine>* lines) {
-  const uint64_t before_bulk = quarter.bytes().plain;
-  const uint64_t bulk_bytes = quarter_bytes > before_bulk ? quarter_bytes - before_bulk : 0;
-  for (uint32_t k = 0; k < campaigns; ++k) {
-    const uint64_t campaign_id = 10'000 + k;
-    const uint32_t planned_x = RandomPlannedX(quarter.rng());
-    WriteBulkCampaign(quarter, campaign_id, planned_x,
-                      before_bulk + bulk_bytes * (k + 1) / campaigns);
-    lines->push_back({campaign_id, planned_x, "bulk"});
+BulkPlan::BulkPlan(Quarter& q, uint32_t count) {
+  Rng& rng = q.rng();
+  campaigns_.reserve(count);
+  for (uint32_t k = 0; k < count; ++k) {
+    BulkCampaign c;
+    c.campaign_id = 10'000 + k;
+    c.planned_x = RandomPlannedX(rng);
+    c.banner_count = c.planned_x + rng.Between(kMinExtraBanners, kMaxExtraBanners);
+    c.first_banner = q.NewBannerRange(c.banner_count);
+    c.step = rng.Between(1, c.banner_count);
+    while (std::gcd(c.step, c.banner_count) != 1) --c.step;
+    c.offset = rng.Below(c.banner_count);
+    campaigns_.push_back(c);
   }
+  std::vector<uint64_t> rank(count);
+  std::iota(rank.begin(), rank.end(), uint64_t{0});
+  rng.Shuffle(rank);
+  cumulative_weight_.assign(count + 1, 0);
+  for (uint32_t k = 0; k < count; ++k) {
+    cumulative_weight_[k + 1] = cumulative_weight_[k] + kWeightUnit / (rank[k] + kCampaignRankOffset);
+  }
+}
+
+std::vector<ManifestLine> BulkPlan::ManifestLines() const {
+  std::vector<ManifestLine> lines;
+  for (const BulkCampaign& c : campaigns_) lines.push_back({c.campaign_id, c.planned_x, "bulk"});
+  return lines;
+}
+
+void BulkPlan::AppendSeedEvents(uint32_t campaign, Rng& rng, std::vector<BulkEvent>* events) const {
+  const BulkCampaign& c = campaigns_[campaign];
+  for (uint64_t index = 0; index < c.banner_count; ++index) {
+    const bool has_impression = rng.Below(10) != 0;
+    if (has_impression) events->push_back({campaign, EventKind::kImpression, index});
+    if (c.Converted(index)) {
+      events->push_back({campaign, EventKind::kConvertedClick, index});
+    } else if (!has_impression) {
+      events->push_back({campaign, EventKind::kClick, index});
+    }
+  }
+}
+
+BulkEvent BulkPlan::RandomEvent(uint32_t campaign, Rng& rng) const {
+  const BulkCampaign& c = campaigns_[campaign];
+  const auto& weights = BannerCumulativeWeights();
+  const uint64_t banner =
+      Bucket(weights.begin(), weights.begin() + c.banner_count + 1, rng.Below(weights[c.banner_count]));
+  const uint64_t roll = rng.Below(1000);
+  EventKind kind = EventKind::kRepeatConversion;
+  if (roll < 640) {
+    kind = EventKind::kImpression;
+  } else if (roll < 985) {
+    kind = c.Converted(banner) && rng.Percent(35) ? EventKind::kConvertedClick : EventKind::kClick;
+  } else if (roll < 995) {
+    kind = EventKind::kRepeatClick;
+  }
+  return {campaign, kind, banner};
+}
+
+uint32_t BulkPlan::RandomCampaign(Rng& rng) const {
+  return static_cast<uint32_t>(
+      Bucket(cumulative_weight_.begin(), cumulative_weight_.end(), rng.Below(cumulative_weight_.back())));
+}
+
+uint64_t BulkPlan::PortionBefore(uint32_t end, uint64_t total) const {
+  return static_cast<uint64_t>(static_cast<U128>(total) * cumulative_weight_[end] / cumulative_weight_.back());
 }
 
 }  // namespace banner::synthetic

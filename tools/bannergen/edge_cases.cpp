@@ -49,7 +49,7 @@ class EdgeCaseWriter {
     return Emit(campaign_id, plans, NewBannerIds(plans.size()), false);
   }
 
-  // Writes the plans to the first batch files. REQUIRES: one id per plan.
+  // Plants the plans in the first batch files. REQUIRES: one id per plan.
   Campaign Emit(uint64_t campaign_id, const std::vector<BannerPlan>& plans,
                 const std::vector<uint64_t>& banner_ids, bool large_ids) {
     Campaign campaign;
@@ -223,14 +223,14 @@ constexpr EdgeCase kEdgeCases[] = {
        Quarter& q = w.quarter();
        for (int i = 0; i < 2; ++i) {
          const EmittedBanner& banner = campaign.banners[i];
-         for (CsvWriter* clicks : {&q.First(kClicks), &q.LateClicks()}) {
+         for (PlantedFile* clicks : {&q.First(kClicks), &q.LateClicks()}) {
            clicks->Row(banner.clicks[0], banner.banner_id, id);
          }
        }
        // Emit() puts a banner's first conversion on its first click.
        for (int i = 0; i < 3; ++i) {
          const EmittedBanner& banner = campaign.banners[i];
-         for (CsvWriter* conversions : {&q.First(kConversions), &q.LateConversions()}) {
+         for (PlantedFile* conversions : {&q.First(kConversions), &q.LateConversions()}) {
            conversions->Row(banner.conversions[0], banner.clicks[0], banner.revenues[0]);
          }
        }
@@ -324,7 +324,7 @@ constexpr size_t kEdgeCaseCount = std::size(kEdgeCases);
 
 }  // namespace
 
-std::vector<ManifestLine> WriteEdgeCases(Quarter& quarter) {
+std::vector<ManifestLine> PlantEdgeCases(Quarter& quarter) {
   std::vector<uint64_t> ids;
   for (size_t i = 0; i + 1 < kEdgeCaseCount; ++i) ids.push_back(100 + 3 * i);
   ids.push_back(kMaxId);

@@ -14,12 +14,13 @@
 
 namespace banner::synthetic {
 
-// Writes every edge case into `quarter`, all into the first batch file of
-// each table except rows that must come later in path order, which go to the
-// "_late" files. Returns the manifest lines in emission order, so the first
+// Plants every edge case in `quarter` (planted_rows.h), all in the first
+// batch file of each table except rows that must come later in path order,
+// which go to the "_late" files; the layout decides where in the batches
+// they land. Returns the manifest lines in emission order, so the first
 // is the x0_top_clicks campaign. The campaign ids are the same every quarter
 // but dealt to different cases, so a campaign's X changes from quarter to
 // quarter; one of them is 2^63-1.
-std::vector<ManifestLine> WriteEdgeCases(Quarter& quarter);
+std::vector<ManifestLine> PlantEdgeCases(Quarter& quarter);
 
 }  // namespace banner::synthetic

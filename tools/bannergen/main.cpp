@@ -32,15 +32,25 @@ int main(int argc, char** argv) {
       "conflicts, duplicates), _late_copy (a byte-identical duplicate file).\n"
       "Every quarter has edge-case campaigns (X = 0,1,3,4,5,9,10,11,12; ties; random fill;\n"
       "small banner sets; duplicate, conflicting and orphan rows; ids up to 2^63-1) and\n"
-      "bulk campaigns with random X. Same arguments => byte-identical output.\n"
+      "bulk campaigns with random X, tens of banners each and long-tailed traffic.\n"
+      "Rows are in time order, all campaigns interleaved, as real logs are (click and\n"
+      "conversion ids increase with time, conversions follow their clicks, batch files are\n"
+      "consecutive stretches of time); --layout grouped writes each campaign's rows together.\n"
+      "Same arguments => byte-identical output.\n"
       "DIR/csv and DIR/manifest.tsv are replaced; nothing else in DIR is touched."};
   app.set_version_flag("--version", std::string("bannergen ") + banner::kVersion);
   app.add_option("--out", options.out_dir, "Output directory DIR")->required();
   app.add_option("--seed", options.seed, "Seed of the pseudo-random generator")
       ->transform(DecimalRange(0, UINT64_MAX))
       ->capture_default_str();
+  std::string layout = "interleaved";
+  app.add_option("--layout", layout,
+                 "Row order: interleaved (time order, campaigns mixed, as real logs) or grouped "
+                 "(each campaign's rows together)")
+      ->check(CLI::IsMember({"interleaved", "grouped"}))
+      ->capture_default_str();
   app.add_option("--campaigns", options.campaigns,
-                 "Bulk campaigns per quarter, besides the edge cases (default: 2 per MB of "
+                 "Bulk campaigns per quarter, besides the edge cases (default: 10 per MB of "
                  "--size-mb, at least 8)")
       ->transform(DecimalRange(0, synthetic::kMaxCampaigns));
   app.add_option("--size-mb", options.size_mb,
@@ -65,6 +75,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
+  options.layout = layout == "grouped" ? synthetic::Layout::kGrouped : synthetic::Layout::kInterleaved;
 
   try {
     const synthetic::Summary summary = synthetic::Generate(options);

@@ -10,7 +10,12 @@ Quarter::Quarter(const Options& options, int quarter)
       rng_(options.seed * kQuarters + static_cast<uint64_t>(quarter)),
       next_banner_(kBases[quarter - 1].banner),
       next_click_(kBases[quarter - 1].click),
-      next_conversion_(kBases[quarter - 1].conversion) {
+      next_conversion_(kBases[quarter - 1].conversion),
+      first_{{{kImpressions, false, &planted_},
+               {kClicks, false, &planted_},
+               {kConversions, false, &planted_}}},
+      late_clicks_planted_(kClicks, true, &planted_),
+      late_conversions_planted_(kConversions, true, &planted_) {
   fs::create_directories(dir_);
   int file_index = 0;
   auto format_for_next_file = [&] {

@@ -1,7 +1,9 @@
-// The generator behind bannergen. Per quarter it writes, in this order:
-//   1. the edge-case campaigns (edge_cases.h);
-//   2. the --bad-rows share of that quarter (bad_rows.h);
-//   3. bulk campaigns until the quarter's byte budget is reached (bulk_data.h);
+// The generator behind bannergen. Per quarter, in this order:
+//   1. plants the edge-case campaigns (edge_cases.h);
+//   2. plants the --bad-rows share of that quarter (bad_rows.h);
+//   3. plans the bulk campaigns (bulk_data.h);
+//   4. writes the planted rows and the bulk campaigns' events in the chosen
+//      layout until the quarter's byte budget is reached (layouts.h);
 // then closes the quarter's files, adds its duplicate file, and appends its
 // manifest lines sorted by campaign id. Everything draws from the quarter's
 // own Rng in this fixed order, which is what makes the output reproducible.
@@ -17,6 +19,7 @@
 #include "bulk_data.h"
 #include "edge_cases.h"
 #include "input_spec.h"
+#include "layouts.h"
 #include "manifest_line.h"
 #include "quarter.h"
 
@@ -51,14 +54,21 @@ Summary Generate(const Options& options) {
 
   const auto quarter_bytes = static_cast<uint64_t>(options.size_mb * 1e6 / kQuarters);
   const uint32_t bulk_campaigns =
-      options.campaigns != 0 ? options.campaigns
-                             : std::max<uint32_t>(8, static_cast<uint32_t>(options.size_mb * 2));
+      options.campaigns != 0
+          ? options.campaigns
+          : std::max(kMinCampaigns, static_cast<uint32_t>(options.size_mb * kCampaignsPerMb));
   Summary summary;
   for (int number = 1; number <= kQuarters; ++number) {
     Quarter quarter(options, number);
-    std::vector<ManifestLine> lines = WriteEdgeCases(quarter);
-    WriteBadRows(quarter, number, options.bad_rows, lines.front().campaign_id);
-    WriteBulkCampaigns(quarter, bulk_campaigns, quarter_bytes, &lines);
+    std::vector<ManifestLine> lines = PlantEdgeCases(quarter);
+    PlantBadRows(quarter, number, options.bad_rows, lines.front().campaign_id);
+    const BulkPlan plan(quarter, bulk_campaigns);
+    if (options.layout == Layout::kInterleaved) {
+      WriteInterleaved(quarter, plan, quarter_bytes);
+    } else {
+      WriteGrouped(quarter, plan, quarter_bytes);
+    }
+    for (const ManifestLine& line : plan.ManifestLines()) lines.push_back(line);
 
     summary.files += quarter.Finish();
     summary.csv_bytes += quarter.bytes().written;

@@ -7,9 +7,11 @@
 //   OUT/manifest.tsv   quarter<TAB>campaign_id<TAB>planned_x<TAB>case, one line
 //                      per quarter and campaign, no header
 //
-// Same Options => byte-identical output on every platform (own PRNG, no
-// std:: distributions). Rows are streamed through fixed-size buffers, so
-// memory does not depend on size_mb.
+// Rows are in time order by default, all campaigns interleaved, or grouped
+// by campaign on request (layouts.h). Same Options => byte-identical output
+// on every platform (own PRNG, no std:: distributions, no floating point in
+// the draws). Rows are streamed through fixed-size buffers: memory follows
+// the number of campaigns and banners, not the number of rows.
 // Not thread-safe; callers run one Generate at a time per output directory.
 #pragma once
 
@@ -22,12 +24,23 @@ inline constexpr double kDefaultSizeMb = 0.25;
 inline constexpr double kMaxSizeMb = 1e6;
 inline constexpr uint32_t kMaxBatches = 50;
 inline constexpr uint32_t kMaxCampaigns = 10'000'000;
+// Bulk campaigns per quarter and MB of --size-mb when not given: about
+// 5,000 campaigns of tens of banners each per quarter at 500 MB.
+inline constexpr double kCampaignsPerMb = 10;
+inline constexpr uint32_t kMinCampaigns = 8;
+
+enum class Layout {
+  kInterleaved,  // time order, all campaigns mixed, as real logs
+  kGrouped,      // each campaign's rows together
+};
 
 struct Options {
   std::filesystem::path out_dir;
   uint64_t seed = 1;
+  Layout layout = Layout::kInterleaved;
   // Bulk campaigns per quarter, besides the fixed edge cases; 0 = derived
-  // from size_mb. REQUIRES: <= kMaxCampaigns.
+  // from size_mb (kCampaignsPerMb, at least kMinCampaigns).
+  // REQUIRES: <= kMaxCampaigns.
   uint32_t campaigns = 0;
   // Approximate total CSV size in MB (10^6 bytes), all quarters together,
   // counted as without quirks so that quirks never change the rows.
