@@ -29,8 +29,6 @@ constexpr size_t kReadChunk = 8 * 1024;
 constexpr size_t kArenaBytes = 4 * 1024;
 // header_bytes_ once the header is complete.
 constexpr size_t kHeaderDone = static_cast<size_t>(-1);
-// How long a closing connection drains what the client still sends.
-constexpr std::chrono::milliseconds kLingerTimeout{2'000};
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
@@ -81,6 +79,11 @@ void Session::Shutdown() {
   if (ec || available == 0) stream_.cancel();
 }
 
+void Session::OnTimeout() {
+  beast::error_code ec;
+  stream_.socket().close(ec);  // the pending operation ends with operation_aborted
+}
+
 void Session::DoReadIdle() {
   state_ = State::kIdle;
   const ServerOptions& options = worker_->shared().options;
@@ -91,13 +94,14 @@ void Session::DoReadIdle() {
   parser_->body_limit(options.body_limit);
   if (buffer_.size() > 0) return DoRead();  // a pipelined request is waiting
   if (stopping_) return DoClose();
-  stream_.expires_after(options.idle_timeout);
+  worker_->ArmTimeout(this, Timeout::kIdle);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnReadIdle, shared_from_this()));
 }
 
 void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
-  // eof, idle timeout, reset, or cancelled by Shutdown(): nothing to answer.
+  // eof, idle timeout (OnTimeout closed the socket), reset, or cancelled by
+  // Shutdown(): nothing to answer.
   if (ec) return DoClose();
   buffer_.commit(bytes);
   DoRead();
@@ -107,7 +111,7 @@ void Session::DoRead() {
   state_ = State::kReading;
   started_ = std::chrono::steady_clock::now();
   header_bytes_ = 0;
-  stream_.expires_after(worker_->shared().options.read_timeout);
+  worker_->ArmTimeout(this, Timeout::kRead);
   DoReadSome();
 }
 
@@ -123,7 +127,7 @@ void Session::OnReadSome(beast::error_code ec, size_t bytes) {
     if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
       return RespondError(400);
     }
-    // end of stream, timeout (tcp_stream has closed the socket), reset, cancel.
+    // end of stream, timeout (OnTimeout closed the socket), reset, cancel.
     return DoClose();
   }
   if (header_bytes_ != kHeaderDone) {
@@ -169,7 +173,7 @@ void Session::RespondError(int status) {
 
 void Session::DoWrite() {
   state_ = State::kWriting;
-  stream_.expires_after(worker_->shared().options.write_timeout);
+  worker_->ArmTimeout(this, Timeout::kWrite);
   const std::string_view payload = reply_.payload();
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(reply_.head),
                                                      asio::buffer(payload.data(), payload.size())};
@@ -189,6 +193,7 @@ void Session::OnWrite(beast::error_code ec, size_t bytes) {
 
 void Session::DoClose() {
   state_ = State::kClosing;
+  worker_->DisarmTimeout(this);
   beast::error_code ec;
   // The socket closes when the last handler lets go of the session.
   if (stream_.socket().is_open()) stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
@@ -205,7 +210,7 @@ void Session::DoLingeringClose() {
   if (ec) return;
   buffer_.clear();
   // While the server stops, linger only briefly: exiting matters more.
-  stream_.expires_after(stopping_ ? std::chrono::milliseconds(200) : kLingerTimeout);
+  worker_->ArmTimeout(this, stopping_ ? Timeout::kStopLinger : Timeout::kLinger);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }

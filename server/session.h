@@ -4,7 +4,10 @@
 //   until the request is whole) -> Respond -> DoWrite -> OnWrite -> DoReadIdle ...
 //
 // Keep-alive waits for the next request's first bytes under the idle timeout,
-// then the request must arrive whole within the read timeout. Pipelining: the
+// then the request must arrive whole within the read timeout. The deadlines
+// live on the worker's TimeoutQueue (no timer per connection); at a deadline
+// the worker calls OnTimeout(), which closes the socket, so that the pending
+// operation ends with an error and the session with it. Pipelining: the
 // parser leaves the bytes of the next request in the flat_buffer, which the
 // next read parses before touching the socket. One request is handled at a
 // time, so the "queue" of pipelined requests is the buffer itself, bounded by
@@ -34,13 +37,19 @@
 
 #include "arena.h"
 #include "exchange.h"
+#include "timeout_queue.h"
 
 namespace banner {
 
 class Worker;
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public TimeoutQueue::Entry {
  public:
+  // Lingering close: how long a closing connection drains what the client
+  // still sends, normally and while the server stops.
+  static constexpr std::chrono::milliseconds kLinger{2'000};
+  static constexpr std::chrono::milliseconds kStopLinger{200};
+
   Session(boost::asio::ip::tcp::socket&& socket, Worker* worker);
   ~Session();
   Session(const Session&) = delete;
@@ -50,6 +59,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Graceful stop: an idle connection is closed now; a request being read
   // or written is finished (with Connection: close) first.
   void Shutdown();
+  // The deadline armed last has passed (called by the worker's ticker).
+  void OnTimeout();
 
  private:
   enum class State { kIdle, kReading, kWriting, kClosing };

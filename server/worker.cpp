@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -12,15 +13,41 @@
 namespace banner {
 
 namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::array<Clock::duration, kTimeoutKinds> TimeoutLengths(const ServerOptions& options) {
+  std::array<Clock::duration, kTimeoutKinds> lengths;
+  lengths[static_cast<size_t>(Timeout::kIdle)] = options.idle_timeout;
+  lengths[static_cast<size_t>(Timeout::kRead)] = options.read_timeout;
+  lengths[static_cast<size_t>(Timeout::kWrite)] = options.write_timeout;
+  lengths[static_cast<size_t>(Timeout::kLinger)] = Session::kLinger;
+  lengths[static_cast<size_t>(Timeout::kStopLinger)] = Session::kStopLinger;
+  return lengths;
+}
+
+// A quarter of the shortest timeout, within 5..100 ms: a timeout fires at
+// most two ticks late, and an idle server is woken at most ten times a second.
+Clock::duration TickOf(const std::array<Clock::duration, kTimeoutKinds>& lengths) {
+  const Clock::duration shortest = *std::min_element(lengths.begin(), lengths.end());
+  return std::clamp<Clock::duration>(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
+}
+
+}  // namespace
 
 Worker::Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
                std::shared_ptr<const IndexSnapshot> snapshot)
     : shared_(shared),
       metrics_(metrics),
+      timeouts_(TimeoutLengths(shared->options), TickOf(TimeoutLengths(shared->options))),
       ioc_(1),
       shutdown_timer_(ioc_),
+      ticker_(ioc_),
       rng_(seed),
-      snapshot_(std::move(snapshot)) {}
+      snapshot_(std::move(snapshot)) {
+  ReadClocks();
+}
 
 Worker::~Worker() {
   torn_down_ = true;
@@ -64,18 +91,12 @@ void Worker::BeginShutdown(std::chrono::steady_clock::time_point deadline) {
 
 Context Worker::MakeContext(bool closing) {
   Context ctx;
-  const auto now = std::chrono::system_clock::now();
-  const int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  if (secs != date_second_) {
-    date_second_ = secs;
-    date_len_ = FormatHttpDate(secs, date_, sizeof date_);
-  }
   ctx.snapshot = snapshot_.get();
-  ctx.quarter = shared_->options.quarter != 0 ? shared_->options.quarter : QuarterOf(secs);
+  ctx.quarter = shared_->options.quarter != 0 ? shared_->options.quarter : QuarterOf(now_unix_);
   ctx.rng = &rng_;
   ctx.images = shared_->images;
   ctx.metrics = shared_->metrics;
-  ctx.now_unix = secs;
+  ctx.now_unix = now_unix_;
   ctx.date = std::string_view(date_, date_len_);
   ctx.closing = closing || stopping_;
   ctx.draining = shared_->draining.load(std::memory_order_relaxed);
@@ -86,8 +107,51 @@ void Worker::SessionStarted(Session* session) { sessions_.insert(session); }
 
 void Worker::SessionEnded(Session* session) {
   sessions_.erase(session);
-  // The last session gone: Run() needn't wait for the deadline.
-  if (!torn_down_ && stopping_ && sessions_.empty()) shutdown_timer_.cancel();
+  // The last session gone: Run() needn't wait for the deadline or a tick.
+  if (!torn_down_ && stopping_ && sessions_.empty()) {
+    shutdown_timer_.cancel();
+    ticker_.cancel();
+    ticking_ = false;
+  }
+}
+
+void Worker::ArmTimeout(Session* session, Timeout kind) {
+  if (!ticking_) StartTicker();
+  timeouts_.Arm(session, kind);
+}
+
+void Worker::DisarmTimeout(Session* session) { timeouts_.Disarm(session); }
+
+void Worker::StartTicker() {
+  ReadClocks();  // the queue's "now" is as old as the last tick
+  ticking_ = true;
+  ticker_.expires_after(timeouts_.tick());
+  ticker_.async_wait([this](boost::system::error_code ec) { OnTick(ec); });
+}
+
+void Worker::OnTick(boost::system::error_code ec) {
+  if (ec) return;  // cancelled: ticking_ was reset by whoever cancelled
+  const Clock::time_point now = ReadClocks();
+  timeouts_.Expire(now, [](TimeoutQueue::Entry* e) { static_cast<Session*>(e)->OnTimeout(); });
+  if (timeouts_.empty()) {
+    ticking_ = false;  // the next ArmTimeout() starts it again
+    return;
+  }
+  ticker_.expires_at(now + timeouts_.tick());
+  ticker_.async_wait([this](boost::system::error_code wait_ec) { OnTick(wait_ec); });
+}
+
+Clock::time_point Worker::ReadClocks() {
+  const Clock::time_point now = Clock::now();
+  timeouts_.Tick(now);
+  const int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  if (secs != now_unix_) {
+    now_unix_ = secs;
+    date_len_ = FormatHttpDate(secs, date_, sizeof date_);
+  }
+  return now;
 }
 
 }  // namespace banner

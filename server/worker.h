@@ -3,6 +3,11 @@
 // index snapshot pointer; the only thing shared on the request path is the
 // immutable index behind that pointer.
 //
+// Time: one coarse ticker per worker, running while any session has a
+// deadline, expires the sessions' timeouts (TimeoutQueue) and refreshes the
+// wall clock the handler sees (Date header, quarter). The request path arms
+// deadlines and reads the time without a syscall or a clock read.
+//
 // The worker owns its listener and its sessions and stops them itself; the
 // server reaches a running worker only through Install() and BeginShutdown(),
 // which post to the worker's thread.
@@ -37,6 +42,7 @@
 #include "rng.h"
 #include "server.h"
 #include "status.h"
+#include "timeout_queue.h"
 
 namespace banner {
 
@@ -89,23 +95,36 @@ class Worker {
   // Called from Session's constructor and destructor.
   void SessionStarted(Session* session);
   void SessionEnded(Session* session);
+  // (Re)arms the session's deadline; Session::OnTimeout() runs when it passes.
+  void ArmTimeout(Session* session, Timeout kind);
+  void DisarmTimeout(Session* session);
 
  private:
+  void StartTicker();
+  void OnTick(boost::system::error_code ec);
+  // Reads both clocks: the timeouts' "now" (returned), the Date header and
+  // the quarter.
+  std::chrono::steady_clock::time_point ReadClocks();
+
   // Sessions still pending in ioc_ (after a shutdown timeout) are destroyed
-  // with it, and their destructors call SessionEnded() and shared(): what
-  // those touch is declared before ioc_, so that it outlives it.
+  // with it, and their destructors call SessionEnded() and shared() and
+  // leave timeouts_: what those touch is declared before ioc_, so that it
+  // outlives it.
   const Shared* const shared_;
   WorkerMetrics* const metrics_;
-  bool torn_down_ = false;  // set by ~Worker: the shutdown timer is gone
+  bool torn_down_ = false;  // set by ~Worker: the timers are gone
   bool stopping_ = false;   // BeginShutdown() ran
   std::unordered_set<Session*> sessions_;
+  TimeoutQueue timeouts_;
   boost::asio::io_context ioc_;
   boost::asio::steady_timer shutdown_timer_;
+  boost::asio::steady_timer ticker_;
+  bool ticking_ = false;  // ticker_ has a wait pending that will tick
   Rng rng_;
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::shared_ptr<Listener> listener_;
-  // The Date header, formatted once per second.
-  int64_t date_second_ = -1;
+  // Wall clock as of the last tick; the Date header formatted from it.
+  int64_t now_unix_ = 0;
   char date_[40] = {};
   size_t date_len_ = 0;
 };

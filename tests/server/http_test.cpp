@@ -1,5 +1,7 @@
 // The whole server over real loopback sockets, in-process on port 0.
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <set>
 #include <string>
@@ -288,6 +290,56 @@ TEST_CASE("idle keep-alive connections time out") {
     REQUIRE(c.Send("GET / HTTP/1.1\r\nHost: slow"));
     CHECK(c.WaitClosed());
   }
+}
+
+// Connections open on the server, not counting the one asking.
+double OtherConnections(uint16_t port) {
+  return test::MetricValue(Fetch(port, "/metrics").body, "banner_connections_open ") - 1;
+}
+
+TEST_CASE("a client that stops reading is closed at the write timeout") {
+  ServerOptions options = test::TestServer::DefaultOptions();
+  options.write_timeout = std::chrono::milliseconds(300);
+  HttpFixture f(options);
+  // A tiny receive window and many pipelined requests never read: once the
+  // server's send buffer (4 MB at most) is full, its write stalls. /metrics
+  // answers are about 5 KB each.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(f.port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(test::Eventually([&] { return OtherConnections(f.port) == 1; }));  // accepted
+  std::string requests;
+  for (int i = 0; i < 2000; ++i) requests += "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  std::string_view left = requests;
+  while (!left.empty() && std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
+    const ssize_t n = ::send(fd, left.data(), left.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) left.remove_prefix(static_cast<size_t>(n));
+    if (n <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(test::Eventually([&] { return OtherConnections(f.port) == 0; }, std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
+  ::close(fd);
+}
+
+TEST_CASE("after a closing reply the server lingers for the client's bytes, then closes") {
+  HttpFixture f;
+  Client c(f.port);
+  HttpResponse r;
+  REQUIRE(c.Request("/healthz", &r, "Connection: close\r\n"));
+  CHECK(r.Header("connection") == "close");
+  CHECK(c.WaitClosed());  // the server's FIN; it still reads what the client sends
+  const auto closed = std::chrono::steady_clock::now();
+  std::this_thread::sleep_until(closed + std::chrono::milliseconds(1500));
+  CHECK(OtherConnections(f.port) >= 1);
+  // The client never closes its side: the server does, after its 2 s linger.
+  CHECK(test::Eventually([&] { return OtherConnections(f.port) == 0; }, std::chrono::seconds(5)));
 }
 
 TEST_CASE("over --max-connections: 503 and close - then recovery") {
