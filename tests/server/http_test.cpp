@@ -1,5 +1,6 @@
 // The whole server over real loopback sockets, in-process on port 0.
 #include <netinet/in.h>
+#include <linux/tcp.h>  // tcp_info with tcpi_segs_in (glibc's lacks it)
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -124,6 +125,41 @@ TEST_CASE("keep-alive and pipelining: several requests in one write") {
   REQUIRE(c.Read(&last));
   CHECK(last.status == 200);
   CHECK(last.body.rfind("ok generation=", 0) == 0);
+}
+
+// TCP segments this socket has received so far (data and ACKs).
+uint32_t SegmentsIn(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0);
+  return info.tcpi_segs_in;
+}
+
+TEST_CASE("the responses to the pipelined requests of one read go out in one write, in order") {
+  HttpFixture f;
+  Client c(f.port);
+  HttpResponse r;
+  REQUIRE(c.Request("/healthz", &r));  // connected and served: the handshake is behind us
+  // On loopback one write is one segment (up to 64 KB): 16 responses written
+  // one by one would arrive as 16 segments at least.
+  std::string batch;
+  for (int i = 0; i < 16; ++i) batch += "GET /campaigns/" + std::to_string(i % 4 + 1) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+  const uint32_t before = SegmentsIn(c.fd());
+  REQUIRE(c.Send(batch));
+  for (int i = 0; i < 16; ++i) {
+    REQUIRE(c.Read(&r));
+    CHECK(r.status == 200);
+    CHECK(r.body.find("<title>Campaign " + std::to_string(i % 4 + 1) + "</title>") != std::string::npos);
+  }
+  CHECK(SegmentsIn(c.fd()) - before <= 3);
+  // More than one write's worth (16 responses): all answered, in order.
+  batch.clear();
+  for (int i = 0; i < 50; ++i) batch += "GET /api/campaigns/" + std::to_string(i % 4 + 1) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+  REQUIRE(c.Send(batch));
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(c.Read(&r));
+    CHECK(r.body.find("\"campaign_id\":" + std::to_string(i % 4 + 1) + ",") != std::string::npos);
+  }
 }
 
 TEST_CASE("pipelined requests split at awkward byte boundaries") {
