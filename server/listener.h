@@ -18,10 +18,9 @@
 #include <boost/beast/core/error.hpp>
 
 #include "status.h"
+#include "worker.h"
 
 namespace banner {
-
-class Worker;
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
@@ -38,8 +37,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void DoAccept();
-  void OnAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
-  void Refuse(boost::asio::ip::tcp::socket socket);
+  void OnAccept(boost::beast::error_code ec, Socket socket);
+  void Refuse(Socket socket);
 
   Worker* worker_;
   boost::asio::ip::tcp::acceptor acceptor_;

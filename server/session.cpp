@@ -12,7 +12,6 @@
 
 #include "log.h"
 #include "router.h"
-#include "worker.h"
 
 namespace banner {
 
@@ -41,8 +40,8 @@ bool ExpectsContinue(const Message& msg) {
 
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket&& socket, Worker* worker)
-    : stream_(std::move(socket)),
+Session::Session(Socket&& socket, Worker* worker)
+    : socket_(std::move(socket)),
       // Room for one whole request (head + body) plus a read chunk of the next.
       buffer_(worker->shared().options.header_limit + worker->shared().options.body_limit + kReadChunk),
       arena_(kArenaBytes),
@@ -62,7 +61,7 @@ Session::~Session() {
 void Session::Start() {
   worker_->metrics().ConnectionOpened();
   beast::error_code ec;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);  // best effort
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // best effort
   ResetParser();
   DoRead();
 }
@@ -73,13 +72,13 @@ void Session::Shutdown() {
   // Idle keep-alive connection: close it now, unless the next request's bytes
   // are already here (then it is answered, with Connection: close).
   beast::error_code ec;
-  const size_t available = stream_.socket().available(ec);
-  if (ec || available == 0) stream_.cancel();
+  const size_t available = socket_.available(ec);
+  if (ec || available == 0) socket_.cancel(ec);
 }
 
 void Session::OnTimeout() {
   beast::error_code ec;
-  stream_.socket().close(ec);  // the pending operation ends with operation_aborted
+  socket_.close(ec);  // the pending operation ends with operation_aborted
 }
 
 void Session::ResetParser() {
@@ -106,7 +105,7 @@ void Session::DoRead() {
   }
   const size_t room = std::min(kReadChunk, buffer_.max_size() - buffer_.size());
   if (room == 0) return RespondError(431);  // a request larger than the buffer
-  stream_.async_read_some(buffer_.prepare(room), beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  socket_.async_read_some(buffer_.prepare(room), beast::bind_front_handler(&Session::OnRead, shared_from_this()));
 }
 
 void Session::OnRead(beast::error_code ec, size_t bytes) {
@@ -237,7 +236,7 @@ void Session::DoWrite() {
     run_begin = w.out_end;
   }
   if (out_.size() > run_begin) write_buffers_[count++] = asio::buffer(out_.data() + run_begin, out_.size() - run_begin);
-  asio::async_write(stream_, std::span<const asio::const_buffer>(write_buffers_.data(), count),
+  asio::async_write(socket_, std::span<const asio::const_buffer>(write_buffers_.data(), count),
                     beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
 }
 
@@ -266,29 +265,29 @@ void Session::DoClose() {
   worker_->DisarmTimeout(this);
   beast::error_code ec;
   // The socket closes when the last handler lets go of the session.
-  if (stream_.socket().is_open()) stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (socket_.is_open()) socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 void Session::DoLingeringClose() {
   state_ = State::kClosing;
   beast::error_code ec;
-  if (!stream_.socket().is_open()) return;
+  if (!socket_.is_open()) return;
   // Send FIN, then drain what the client still sends for a moment before
   // closing: closing with unread bytes would send a reset that can destroy
   // the response we just wrote before the client reads it.
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (ec) return;
   buffer_.clear();
   // While the server stops, linger only briefly: exiting matters more.
   worker_->ArmTimeout(this, stopping_ ? Timeout::kStopLinger : Timeout::kLinger);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }
 
 void Session::OnLinger(beast::error_code ec, size_t /*bytes*/) {
   if (ec) return;  // eof, timeout or error: the session ends and the socket closes
   buffer_.clear();
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }
 

@@ -38,20 +38,17 @@
 #include <string_view>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "arena.h"
 #include "exchange.h"
 #include "timeout_queue.h"
+#include "worker.h"
 
 namespace banner {
-
-class Worker;
 
 class Session : public std::enable_shared_from_this<Session>, public TimeoutQueue::Entry {
  public:
@@ -64,7 +61,7 @@ class Session : public std::enable_shared_from_this<Session>, public TimeoutQueu
   static constexpr size_t kMaxBatch = 16;
   static constexpr size_t kBatchBytes = 64 * 1024;
 
-  Session(boost::asio::ip::tcp::socket&& socket, Worker* worker);
+  Session(Socket&& socket, Worker* worker);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -108,7 +105,7 @@ class Session : public std::enable_shared_from_this<Session>, public TimeoutQueu
   void ResetParser();
   void AccessLog(const Written& w, size_t log_begin, size_t bytes, int64_t us);
 
-  boost::beast::tcp_stream stream_;
+  Socket socket_;
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body, ArenaAllocator<char>>;
 
   boost::beast::flat_buffer buffer_;

@@ -50,6 +50,10 @@ class Session;
 class Listener;
 class ImageStore;
 
+// A connection's socket, bound to its worker's io_context (no type-erased
+// executor on the request path).
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
 // Read-only (or atomic) state common to all workers.
 struct Shared {
   ServerOptions options;  // as normalised by Server::Create
