@@ -41,7 +41,10 @@ Worker::Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
     : shared_(shared),
       metrics_(metrics),
       timeouts_(TimeoutLengths(shared->options), TickOf(TimeoutLengths(shared->options))),
-      ioc_(1),
+      // Only this worker's thread touches its sockets (the listener binds
+      // before Run()), so Asio's per-socket locks can go; posting from other
+      // threads (Install, BeginShutdown) still takes the scheduler's.
+      ioc_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
       shutdown_timer_(ioc_),
       ticker_(ioc_),
       rng_(seed),
