@@ -8,7 +8,6 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "log.h"
-#include "session.h"
 #include "worker.h"
 
 namespace banner {
@@ -95,7 +94,7 @@ void Listener::OnAccept(beast::error_code ec, Socket socket) {
       worker_->shared().options.max_connections) {
     Refuse(std::move(socket));
   } else {
-    std::make_shared<Session>(std::move(socket), worker_)->Start();
+    worker_->Place(std::move(socket));
   }
   DoAccept();
 }

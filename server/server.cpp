@@ -311,6 +311,7 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
     *error = Status::Error(std::string("cannot set up the I/O threads: ") + e.what() + kReactorHint);
     return nullptr;
   }
+  for (auto& w : s.workers) s.shared.workers.push_back(w.get());
 
   // SO_REUSEPORT would let a second bannerd on the same port silently take
   // half the connections: make sure nobody listens there yet.

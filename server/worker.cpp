@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -16,6 +18,22 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// A connection's descriptor on its way to another worker; closed if it never
+// gets there (that worker's io_context destroyed with the handler pending).
+class HandedOver {
+ public:
+  explicit HandedOver(int fd) : fd_(fd) {}
+  HandedOver(HandedOver&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  HandedOver& operator=(HandedOver&&) = delete;
+  ~HandedOver() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int Release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
 
 std::array<Clock::duration, kTimeoutKinds> TimeoutLengths(const ServerOptions& options) {
   std::array<Clock::duration, kTimeoutKinds> lengths;
@@ -58,6 +76,7 @@ Worker::~Worker() {
 }
 
 Status Worker::Listen(const asio::ip::tcp::endpoint& endpoint, int backlog) {
+  protocol_ = endpoint.protocol();
   Status st;
   listener_ = Listener::Create(this, endpoint, backlog, &st);
   return st;
@@ -92,6 +111,43 @@ void Worker::BeginShutdown(std::chrono::steady_clock::time_point deadline) {
   });
 }
 
+void Worker::Place(Socket socket) {
+  Worker* target = this;
+  int64_t fewest = metrics_->connections_open.load(std::memory_order_relaxed);
+  for (Worker* w : shared_->workers) {
+    const int64_t n = w->metrics_->connections_open.load(std::memory_order_relaxed);
+    if (n < fewest) {
+      fewest = n;
+      target = w;
+    }
+  }
+  // Counted at once, so that the next placement, here or on another thread,
+  // sees it.
+  target->metrics_->connections_open.fetch_add(1, std::memory_order_relaxed);
+  if (target == this) return StartSession(std::move(socket));
+  boost::system::error_code ec;
+  HandedOver fd(socket.release(ec));
+  if (ec) {
+    target->metrics_->connections_open.fetch_sub(1, std::memory_order_relaxed);
+    return;  // the socket closes
+  }
+  asio::post(target->ioc_, [target, fd = std::move(fd)]() mutable { target->Adopt(fd.Release()); });
+}
+
+void Worker::Adopt(int fd) {
+  Socket socket(ioc_.get_executor());
+  boost::system::error_code ec;
+  socket.assign(protocol_, fd, ec);
+  if (ec) ::close(fd);
+  if (ec || stopping_) {  // stopping: as if it had waited in the closed listener's queue
+    metrics_->connections_open.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  StartSession(std::move(socket));
+}
+
+void Worker::StartSession(Socket socket) { std::make_shared<Session>(std::move(socket), this)->Start(); }
+
 Context Worker::MakeContext(bool closing) {
   Context ctx;
   ctx.snapshot = snapshot_.get();
@@ -110,6 +166,7 @@ void Worker::SessionStarted(Session* session) { sessions_.insert(session); }
 
 void Worker::SessionEnded(Session* session) {
   sessions_.erase(session);
+  metrics_->connections_open.fetch_sub(1, std::memory_order_relaxed);
   // The last session gone: Run() needn't wait for the deadline or a tick.
   if (!torn_down_ && stopping_ && sessions_.empty()) {
     shutdown_timer_.cancel();

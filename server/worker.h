@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -54,12 +55,15 @@ class ImageStore;
 // executor on the request path).
 using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
+class Worker;
+
 // Read-only (or atomic) state common to all workers.
 struct Shared {
   ServerOptions options;  // as normalised by Server::Create
   std::atomic<bool> draining{false};  // SIGTERM's drain period has begun
   const ImageStore* images = nullptr;
   MetricsRegistry* metrics = nullptr;
+  std::vector<Worker*> workers;  // all of them, set before any runs
 };
 
 class Worker {
@@ -94,6 +98,11 @@ class Worker {
   boost::asio::io_context::executor_type executor() { return ioc_.get_executor(); }
   const Shared& shared() const { return *shared_; }
   WorkerMetrics& metrics() { return *metrics_; }
+  // A connection the listener accepted: its session starts on the worker
+  // that serves the fewest connections (this one on a tie), so that a few
+  // long-lived connections, which SO_REUSEPORT hashes to listeners at random,
+  // don't pile up on one thread. Another worker gets the descriptor posted.
+  void Place(Socket socket);
   // The handler's context for a request handled now.
   Context MakeContext(bool closing);
   // Called from Session's constructor and destructor.
@@ -104,6 +113,9 @@ class Worker {
   void DisarmTimeout(Session* session);
 
  private:
+  // On this worker's thread, a connection Place() handed over.
+  void Adopt(int fd);
+  void StartSession(Socket socket);
   void StartTicker();
   void OnTick(boost::system::error_code ec);
   // Reads both clocks: the timeouts' "now" (returned), the Date header and
@@ -127,6 +139,7 @@ class Worker {
   Rng rng_;
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::shared_ptr<Listener> listener_;
+  boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();  // of the listening address
   // Wall clock as of the last tick; the Date header formatted from it.
   int64_t now_unix_ = 0;
   char date_[40] = {};

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <set>
 #include <string>
 #include <thread>
@@ -454,6 +455,34 @@ TEST_CASE("Stop() gives up on a stalled request after --shutdown-timeout") {
 
 namespace banner {
 namespace {
+
+TEST_CASE("connections are spread evenly over the I/O threads, whichever listener the kernel picked") {
+  HttpFixture f;  // 2 threads
+  auto per_worker = [](const HttpResponse& metrics) {
+    return std::make_pair(test::MetricValue(metrics.body, "banner_worker_connections_open{worker=\"0\"} "),
+                          test::MetricValue(metrics.body, "banner_worker_connections_open{worker=\"1\"} "));
+  };
+  Client asker(f.port);
+  HttpResponse r;
+  REQUIRE(asker.Request("/healthz", &r));
+  // SO_REUSEPORT hashes each connection to a listener at random: 16 in a row
+  // would leave the threads this even after every one by chance in about one
+  // run of 256.
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 1; i <= 16; ++i) {
+    held.push_back(std::make_unique<Client>(f.port));
+    REQUIRE(held.back()->Request("/healthz", &r));  // served: placed
+    REQUIRE(asker.Request("/metrics", &r));
+    const auto [a, b] = per_worker(r);
+    CAPTURE(i);
+    CHECK(a + b == i + 1);
+    CHECK(std::abs(a - b) <= 1);
+  }
+  held.clear();
+  CHECK(test::Eventually([&] {
+    return asker.Request("/metrics", &r) && per_worker(r).first + per_worker(r).second == 1;
+  }));
+}
 
 TEST_CASE("a second server on a port already in use is refused") {
   test::TempDir dir;
