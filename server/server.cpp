@@ -405,11 +405,17 @@ void Server::Wait() {
   if (!s.started || s.waited) return;
   s.waited = true;
   for (auto& t : s.threads) t.join();
+  // The control thread tears the watcher and the signal set down itself and
+  // returns once their cancelled operations have completed. Stopping it
+  // instead would leave those operations to the io_context's destructor,
+  // which on io_uring (Boost 1.81) destroys a handler, and with it the
+  // watcher's descriptor, after the service that descriptor needs.
+  asio::post(s.control, [&s] {
+    s.watcher.reset();
+    s.signals.reset();
+  });
   s.control_guard.reset();
-  s.control.stop();
   s.control_thread.join();
-  s.watcher.reset();
-  s.signals.reset();
   LogEvent("info", "stop", "status=ok");
 }
 
