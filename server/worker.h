@@ -1,12 +1,14 @@
 // Worker: one I/O thread's world. Each worker runs its own io_context on its
 // own thread with its own SO_REUSEPORT listener, sessions, RNG, metrics and
 // index snapshot pointer; the only thing shared on the request path is the
-// immutable index behind that pointer.
+// immutable index behind that pointer. Per accepted connection, Place()
+// reads the other workers' connection counts.
 //
 // Time: one coarse ticker per worker, running while any session has a
 // deadline, expires the sessions' timeouts (TimeoutQueue) and refreshes the
 // wall clock the handler sees (Date header, quarter). The request path arms
-// deadlines and reads the time without a syscall or a clock read.
+// deadlines and dates responses without a syscall or a clock read; only the
+// latency metric reads the steady clock, at a batch's start and end.
 //
 // The worker owns its listener and its sessions and stops them itself; the
 // server reaches a running worker only through Install() and BeginShutdown(),
