@@ -8,7 +8,6 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "log.h"
-#include "session.h"
 #include "worker.h"
 
 namespace banner {
@@ -73,7 +72,7 @@ void Listener::DoAccept() {
                          beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
 }
 
-void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
+void Listener::OnAccept(beast::error_code ec, Socket socket) {
   if (stopped_) return;
   if (ec) {
     std::string fields = "error=";
@@ -95,12 +94,12 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
       worker_->shared().options.max_connections) {
     Refuse(std::move(socket));
   } else {
-    std::make_shared<Session>(std::move(socket), worker_)->Start();
+    worker_->Place(std::move(socket));
   }
   DoAccept();
 }
 
-void Listener::Refuse(tcp::socket socket) {
+void Listener::Refuse(Socket socket) {
   worker_->shared().metrics->connections_refused.fetch_add(1, std::memory_order_relaxed);
   // A fresh socket's send buffer always has room for this; errors are ignored
   // on purpose: the connection is being turned away either way.

@@ -1,7 +1,7 @@
-// Listener: accepts connections on one worker's io_context and starts a
-// Session for each (Beast's async server example shape). Every worker has its
-// own listener bound to the same address with SO_REUSEPORT, so the kernel
-// spreads connections across threads and no accept queue is shared.
+// Listener: accepts connections on one worker's io_context and gives each to
+// Worker::Place(), which starts its Session on the least busy worker (Beast's
+// async server example shape). Every worker has its own listener bound to the
+// same address with SO_REUSEPORT, so no accept queue is shared.
 //
 // Over --max-connections (counted across all workers), a connection gets a
 // canned 503 with Connection: close. Accept errors are logged and accepting
@@ -18,10 +18,9 @@
 #include <boost/beast/core/error.hpp>
 
 #include "status.h"
+#include "worker.h"
 
 namespace banner {
-
-class Worker;
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
@@ -38,8 +37,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void DoAccept();
-  void OnAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
-  void Refuse(boost::asio::ip::tcp::socket socket);
+  void OnAccept(boost::beast::error_code ec, Socket socket);
+  void Refuse(Socket socket);
 
   Worker* worker_;
   boost::asio::ip::tcp::acceptor acceptor_;

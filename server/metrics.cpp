@@ -112,6 +112,15 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
   out->append("banner_connections_open ");
   AppendInt(out, connections_open.load(kRelaxed));
   out->append("\n");
+  Header(out, "banner_worker_connections_open", "gauge", "TCP connections each I/O thread serves.");
+  uint64_t worker = 0;
+  for (const auto& w : workers_) {
+    out->append("banner_worker_connections_open{worker=\"");
+    AppendUint(out, worker++);
+    out->append("\"} ");
+    AppendInt(out, w.connections_open.load(kRelaxed));
+    out->append("\n");
+  }
 
   Header(out, "banner_index_reloads_total", "counter", "Index reloads that were verified and published.");
   Sample(out, "banner_index_reloads_total", reloads_ok.load(kRelaxed));

@@ -54,6 +54,9 @@ struct alignas(64) WorkerMetrics {
   std::atomic<uint64_t> latency_buckets[kLatencyBucketsUs.size() + 1] = {};
   std::atomic<uint64_t> latency_sum_us{0};
   std::atomic<uint64_t> connections_accepted{0};
+  // Connections this worker serves or is being handed (Worker::Place): the
+  // one counter other threads write too (fetch_add, once per connection).
+  std::atomic<int64_t> connections_open{0};
 
  private:
   static void Bump(std::atomic<uint64_t>& c) {

@@ -41,6 +41,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+#if defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
+constexpr const char* kReactorHint =
+    " (this bannerd uses io_uring: is it disabled here, by sysctl kernel.io_uring_disabled or a seccomp"
+    " profile? A build with -DBANNER_IO_URING=OFF uses epoll)";
+#else
+constexpr const char* kReactorHint = "";
+#endif
+
 int64_t NowUnix() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -291,10 +299,19 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   // has them install later ones.
   auto first = s.holder.Publish(std::move(reader), NowUnix());
   std::random_device entropy;
-  for (unsigned i = 0; i < opts.threads; ++i) {
-    const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
-    s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed, first));
+  // Asio throws when it cannot set up its reactor (out of descriptors, or an
+  // io_uring that the kernel or a seccomp profile forbids); a worker's first
+  // timer does it.
+  try {
+    for (unsigned i = 0; i < opts.threads; ++i) {
+      const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
+      s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed, first));
+    }
+  } catch (const std::exception& e) {
+    *error = Status::Error(std::string("cannot set up the I/O threads: ") + e.what() + kReactorHint);
+    return nullptr;
   }
+  for (auto& w : s.workers) s.shared.workers.push_back(w.get());
 
   // SO_REUSEPORT would let a second bannerd on the same port silently take
   // half the connections: make sure nobody listens there yet.
@@ -388,11 +405,17 @@ void Server::Wait() {
   if (!s.started || s.waited) return;
   s.waited = true;
   for (auto& t : s.threads) t.join();
+  // The control thread tears the watcher and the signal set down itself and
+  // returns once their cancelled operations have completed. Stopping it
+  // instead would leave those operations to the io_context's destructor,
+  // which on io_uring (Boost 1.81) destroys a handler, and with it the
+  // watcher's descriptor, after the service that descriptor needs.
+  asio::post(s.control, [&s] {
+    s.watcher.reset();
+    s.signals.reset();
+  });
   s.control_guard.reset();
-  s.control.stop();
   s.control_thread.join();
-  s.watcher.reset();
-  s.signals.reset();
   LogEvent("info", "stop", "status=ok");
 }
 

@@ -1,7 +1,14 @@
 // Worker: one I/O thread's world. Each worker runs its own io_context on its
 // own thread with its own SO_REUSEPORT listener, sessions, RNG, metrics and
 // index snapshot pointer; the only thing shared on the request path is the
-// immutable index behind that pointer.
+// immutable index behind that pointer. Per accepted connection, Place()
+// reads the other workers' connection counts.
+//
+// Time: one coarse ticker per worker, running while any session has a
+// deadline, expires the sessions' timeouts (TimeoutQueue) and refreshes the
+// wall clock the handler sees (Date header, quarter). The request path arms
+// deadlines and dates responses without a syscall or a clock read; only the
+// latency metric reads the steady clock, at a batch's start and end.
 //
 // The worker owns its listener and its sessions and stops them itself; the
 // server reaches a running worker only through Install() and BeginShutdown(),
@@ -26,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -37,6 +45,7 @@
 #include "rng.h"
 #include "server.h"
 #include "status.h"
+#include "timeout_queue.h"
 
 namespace banner {
 
@@ -44,12 +53,19 @@ class Session;
 class Listener;
 class ImageStore;
 
+// A connection's socket, bound to its worker's io_context (no type-erased
+// executor on the request path).
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+class Worker;
+
 // Read-only (or atomic) state common to all workers.
 struct Shared {
   ServerOptions options;  // as normalised by Server::Create
   std::atomic<bool> draining{false};  // SIGTERM's drain period has begun
   const ImageStore* images = nullptr;
   MetricsRegistry* metrics = nullptr;
+  std::vector<Worker*> workers;  // all of them, set before any runs
 };
 
 class Worker {
@@ -84,28 +100,50 @@ class Worker {
   boost::asio::io_context::executor_type executor() { return ioc_.get_executor(); }
   const Shared& shared() const { return *shared_; }
   WorkerMetrics& metrics() { return *metrics_; }
+  // A connection the listener accepted: its session starts on the worker
+  // that serves the fewest connections (this one on a tie), so that a few
+  // long-lived connections, which SO_REUSEPORT hashes to listeners at random,
+  // don't pile up on one thread. Another worker gets the descriptor posted.
+  void Place(Socket socket);
   // The handler's context for a request handled now.
   Context MakeContext(bool closing);
   // Called from Session's constructor and destructor.
   void SessionStarted(Session* session);
   void SessionEnded(Session* session);
+  // (Re)arms the session's deadline; Session::OnTimeout() runs when it passes.
+  void ArmTimeout(Session* session, Timeout kind);
+  void DisarmTimeout(Session* session);
 
  private:
+  // On this worker's thread, a connection Place() handed over.
+  void Adopt(int fd);
+  void StartSession(Socket socket);
+  void StartTicker();
+  void OnTick(boost::system::error_code ec);
+  // Reads both clocks: the timeouts' "now" (returned), the Date header and
+  // the quarter.
+  std::chrono::steady_clock::time_point ReadClocks();
+
   // Sessions still pending in ioc_ (after a shutdown timeout) are destroyed
-  // with it, and their destructors call SessionEnded() and shared(): what
-  // those touch is declared before ioc_, so that it outlives it.
+  // with it, and their destructors call SessionEnded() and shared() and
+  // leave timeouts_: what those touch is declared before ioc_, so that it
+  // outlives it.
   const Shared* const shared_;
   WorkerMetrics* const metrics_;
-  bool torn_down_ = false;  // set by ~Worker: the shutdown timer is gone
+  bool torn_down_ = false;  // set by ~Worker: the timers are gone
   bool stopping_ = false;   // BeginShutdown() ran
   std::unordered_set<Session*> sessions_;
+  TimeoutQueue timeouts_;
   boost::asio::io_context ioc_;
   boost::asio::steady_timer shutdown_timer_;
+  boost::asio::steady_timer ticker_;
+  bool ticking_ = false;  // ticker_ has a wait pending that will tick
   Rng rng_;
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::shared_ptr<Listener> listener_;
-  // The Date header, formatted once per second.
-  int64_t date_second_ = -1;
+  boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();  // of the listening address
+  // Wall clock as of the last tick; the Date header formatted from it.
+  int64_t now_unix_ = 0;
   char date_[40] = {};
   size_t date_len_ = 0;
 };

@@ -1,7 +1,19 @@
-// The request path allocates nothing once a connection's Reply has grown:
-// Handle() and RenderError() on every route, counted by replacing the global
-// operator new for this test binary (the count is per thread).
+// The request path allocates nothing:
+//  - Handle() and RenderError() on every route once the reply has grown,
+//    counted on the calling thread;
+//  - a whole keep-alive request through a running server (Asio, Beast's
+//    parser, the session, the handler) once the connection is warm, counted
+//    on every thread.
+// Counted by replacing the global operator new for this test binary, and
+// aligned_alloc, which Asio's handler memory comes from.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 #include <string_view>
@@ -16,17 +28,29 @@
 #include "router.h"
 #include "test_util.h"
 
+extern "C" void* __libc_memalign(size_t alignment, size_t size);
+
 namespace {
-thread_local size_t g_allocations = 0;
+thread_local size_t g_allocations = 0;       // this thread's
+std::atomic<size_t> g_all_allocations{0};  // every thread's
+
+void CountAllocation() {
+  ++g_allocations;
+  g_all_allocations.fetch_add(1, std::memory_order_relaxed);
+}
 }  // namespace
 
 void* operator new(std::size_t size) {
-  ++g_allocations;
+  CountAllocation();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+extern "C" void* aligned_alloc(size_t alignment, size_t size) {
+  CountAllocation();
+  return __libc_memalign(alignment, size);
+}
 
 namespace banner {
 namespace {
@@ -99,6 +123,83 @@ TEST_CASE("Handle and RenderError allocate nothing once the reply has grown") {
       if (pass == 1) CHECK(g_allocations == before);
     }
   }
+}
+
+// A blocking keep-alive client that allocates nothing per request: one fixed
+// buffer, responses framed by their Content-Length.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval tv{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  bool connected() const { return connected_; }
+
+  // Sends `request` and reads one response; its status, or 0 on failure.
+  int Exchange(std::string_view request) {
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return 0;
+    for (;;) {
+      const std::string_view have(buf_, used_);
+      const size_t end = have.find("\r\n\r\n");
+      if (end != std::string_view::npos) {
+        const size_t cl = have.substr(0, end).find("Content-Length: ");
+        const size_t length = cl == std::string_view::npos ? 0 : std::strtoul(buf_ + cl + 16, nullptr, 10);
+        const size_t total = end + 4 + length;
+        if (used_ >= total) {
+          const int status = std::atoi(buf_ + 9);  // "HTTP/1.1 200"
+          std::memmove(buf_, buf_ + total, used_ - total);
+          used_ -= total;
+          return status;
+        }
+      }
+      const ssize_t n = ::recv(fd_, buf_ + used_, sizeof buf_ - used_, 0);
+      if (n <= 0) return 0;
+      used_ += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  char buf_[1 << 16];
+  size_t used_ = 0;
+};
+
+TEST_CASE("a warm keep-alive connection's requests allocate nothing anywhere in the server") {
+  test::TempDir dir;
+  test::WriteIndex(dir / "index.bin", test::StandardLists());
+  test::TestServer server(dir / "index.bin");
+  constexpr std::string_view kRequests[] = {
+      "GET /campaigns/1 HTTP/1.1\r\nHost: a\r\nCookie: b1=10100\r\n\r\n",
+      "GET /api/campaigns/4 HTTP/1.1\r\nHost: a\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"
+      "GET /campaigns/3 HTTP/1.1\r\nHost: a\r\n\r\n",  // two in one write: one Exchange reads the first
+      "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n",
+  };
+  RawClient client(server.port);
+  REQUIRE(client.connected());
+  auto run = [&](int rounds) {
+    int ok = 0;
+    for (int i = 0; i < rounds; ++i) {
+      for (std::string_view request : kRequests) {
+        const int status = client.Exchange(request);
+        ok += status == 200 || status == 404;
+        if (request.find("/healthz") != std::string_view::npos) ok += client.Exchange({}) == 200;
+      }
+    }
+    return ok;
+  };
+  REQUIRE(run(200) == 200 * 5);  // grows every buffer
+  const size_t before = g_all_allocations.load();
+  CHECK(run(500) == 500 * 5);
+  CHECK(g_all_allocations.load() - before == 0);
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 // The whole server over real loopback sockets, in-process on port 0.
+#include <netinet/in.h>
+#include <linux/tcp.h>  // tcp_info with tcpi_segs_in (glibc's lacks it)
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cmath>
 #include <set>
 #include <string>
 #include <thread>
@@ -122,6 +126,41 @@ TEST_CASE("keep-alive and pipelining: several requests in one write") {
   REQUIRE(c.Read(&last));
   CHECK(last.status == 200);
   CHECK(last.body.rfind("ok generation=", 0) == 0);
+}
+
+// TCP segments this socket has received so far (data and ACKs).
+uint32_t SegmentsIn(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0);
+  return info.tcpi_segs_in;
+}
+
+TEST_CASE("the responses to the pipelined requests of one read go out in one write, in order") {
+  HttpFixture f;
+  Client c(f.port);
+  HttpResponse r;
+  REQUIRE(c.Request("/healthz", &r));  // connected and served: the handshake is behind us
+  // On loopback one write is one segment (up to 64 KB): 16 responses written
+  // one by one would arrive as 16 segments at least.
+  std::string batch;
+  for (int i = 0; i < 16; ++i) batch += "GET /campaigns/" + std::to_string(i % 4 + 1) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+  const uint32_t before = SegmentsIn(c.fd());
+  REQUIRE(c.Send(batch));
+  for (int i = 0; i < 16; ++i) {
+    REQUIRE(c.Read(&r));
+    CHECK(r.status == 200);
+    CHECK(r.body.find("<title>Campaign " + std::to_string(i % 4 + 1) + "</title>") != std::string::npos);
+  }
+  CHECK(SegmentsIn(c.fd()) - before <= 3);
+  // More than one write's worth (16 responses): all answered, in order.
+  batch.clear();
+  for (int i = 0; i < 50; ++i) batch += "GET /api/campaigns/" + std::to_string(i % 4 + 1) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+  REQUIRE(c.Send(batch));
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(c.Read(&r));
+    CHECK(r.body.find("\"campaign_id\":" + std::to_string(i % 4 + 1) + ",") != std::string::npos);
+  }
 }
 
 TEST_CASE("pipelined requests split at awkward byte boundaries") {
@@ -290,6 +329,56 @@ TEST_CASE("idle keep-alive connections time out") {
   }
 }
 
+// Connections open on the server, not counting the one asking.
+double OtherConnections(uint16_t port) {
+  return test::MetricValue(Fetch(port, "/metrics").body, "banner_connections_open ") - 1;
+}
+
+TEST_CASE("a client that stops reading is closed at the write timeout") {
+  ServerOptions options = test::TestServer::DefaultOptions();
+  options.write_timeout = std::chrono::milliseconds(300);
+  HttpFixture f(options);
+  // A tiny receive window and many pipelined requests never read: once the
+  // server's send buffer (4 MB at most) is full, its write stalls. /metrics
+  // answers are about 5 KB each.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(f.port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(test::Eventually([&] { return OtherConnections(f.port) == 1; }));  // accepted
+  std::string requests;
+  for (int i = 0; i < 2000; ++i) requests += "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  std::string_view left = requests;
+  while (!left.empty() && std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
+    const ssize_t n = ::send(fd, left.data(), left.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) left.remove_prefix(static_cast<size_t>(n));
+    if (n <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(test::Eventually([&] { return OtherConnections(f.port) == 0; }, std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
+  ::close(fd);
+}
+
+TEST_CASE("after a closing reply the server lingers for the client's bytes, then closes") {
+  HttpFixture f;
+  Client c(f.port);
+  HttpResponse r;
+  REQUIRE(c.Request("/healthz", &r, "Connection: close\r\n"));
+  CHECK(r.Header("connection") == "close");
+  CHECK(c.WaitClosed());  // the server's FIN; it still reads what the client sends
+  const auto closed = std::chrono::steady_clock::now();
+  std::this_thread::sleep_until(closed + std::chrono::milliseconds(1500));
+  CHECK(OtherConnections(f.port) >= 1);
+  // The client never closes its side: the server does, after its 2 s linger.
+  CHECK(test::Eventually([&] { return OtherConnections(f.port) == 0; }, std::chrono::seconds(5)));
+}
+
 TEST_CASE("over --max-connections: 503 and close - then recovery") {
   ServerOptions options = test::TestServer::DefaultOptions();
   options.max_connections = 3;
@@ -366,6 +455,34 @@ TEST_CASE("Stop() gives up on a stalled request after --shutdown-timeout") {
 
 namespace banner {
 namespace {
+
+TEST_CASE("connections are spread evenly over the I/O threads, whichever listener the kernel picked") {
+  HttpFixture f;  // 2 threads
+  auto per_worker = [](const HttpResponse& metrics) {
+    return std::make_pair(test::MetricValue(metrics.body, "banner_worker_connections_open{worker=\"0\"} "),
+                          test::MetricValue(metrics.body, "banner_worker_connections_open{worker=\"1\"} "));
+  };
+  Client asker(f.port);
+  HttpResponse r;
+  REQUIRE(asker.Request("/healthz", &r));
+  // SO_REUSEPORT hashes each connection to a listener at random: 16 in a row
+  // would leave the threads this even after every one by chance in about one
+  // run of 256.
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 1; i <= 16; ++i) {
+    held.push_back(std::make_unique<Client>(f.port));
+    REQUIRE(held.back()->Request("/healthz", &r));  // served: placed
+    REQUIRE(asker.Request("/metrics", &r));
+    const auto [a, b] = per_worker(r);
+    CAPTURE(i);
+    CHECK(a + b == i + 1);
+    CHECK(std::abs(a - b) <= 1);
+  }
+  held.clear();
+  CHECK(test::Eventually([&] {
+    return asker.Request("/metrics", &r) && per_worker(r).first + per_worker(r).second == 1;
+  }));
+}
 
 TEST_CASE("a second server on a port already in use is refused") {
   test::TempDir dir;

@@ -45,6 +45,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
   bool Send(std::string_view bytes);
   // Reads one response; for a HEAD request pass head = true (no body).
   bool Read(HttpResponse* out, bool head = false);
