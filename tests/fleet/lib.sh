@@ -168,10 +168,12 @@ checksum_of() {
   "$BANNERC" inspect "$1" --campaign 0 --quarter 1 | sed -n '1s/.*, checksum \([0-9a-f]*\),.*/\1/p'
 }
 
-# wrk_start NAME URL CONNECTIONS SECONDS IDS_FILE: wrk (1 thread) in the background; wrk_finish
-# NAME waits for it and sets wrk_line (its FLEET line) and the fields below.
+# wrk_start NAME URL CONNECTIONS SECONDS IDS_FILE: wrk (1 thread) in the background (WRK_PREFIX,
+# a command prefix such as taskset -c 1, may be set for one call); wrk_finish NAME waits for it
+# and sets wrk_line (its FLEET line) and the fields below.
 wrk_start() {
-  timeout $(($4 + 30)) wrk -t1 -c"$3" -d"$4s" --timeout 2s --latency -s "$REPO/tests/fleet/random_ids.lua" \
+  # shellcheck disable=SC2086
+  timeout $(($4 + 30)) ${WRK_PREFIX:-} wrk -t1 -c"$3" -d"$4s" --timeout 2s --latency -s "$REPO/tests/fleet/random_ids.lua" \
     "$2" -- "$5" >"$FLEET_TMP/wrk-$1.out" 2>&1 &
   wrk_pids[$1]=$!
   fleet_pids+=("$!")
