@@ -72,45 +72,24 @@ for v in "$duration" "$rounds" "$conns"; do
 done
 
 "$repo/tools/install-deps.sh" wrk nginx-light haproxy curl python3
-if [ -n "$bin_dir" ]; then
-  find_bin() { local p; for p in "$bin_dir/$1" "$bin_dir/bin/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done; }
-  BANNERC=$(find_bin bannerc) BANNERD=$(find_bin bannerd) BANNERGEN=$(find_bin bannergen)
-  if [ -z "$BANNERC" ] || [ -z "$BANNERD" ]; then echo "fleet.sh: no bannerc or bannerd in $bin_dir" >&2; exit 1; fi
-else
-  echo "[fleet] building bannerc, bannergen, bannerd (Release) in $build_dir" >&2
-  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build_dir" -j2 --target bannerc bannergen bannerd >/dev/null
-  BANNERC="$build_dir/bin/bannerc" BANNERD="$build_dir/bin/bannerd" BANNERGEN="$build_dir/bin/bannergen"
-fi
 FLEET_NAME=fleet-bench
+# serve_common.sh for find_binaries and make_index (the same binaries and index as bench/serve.sh);
+# lib.sh after it, so that lib.sh's wait_http (200 only) is the one in force.
+# shellcheck source=bench/serve_common.sh
+. "$repo/bench/serve_common.sh"
 # shellcheck source=tests/fleet/lib.sh
 source "$repo/tests/fleet/lib.sh"
+find_binaries
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 # --- the index and the nodes -----------------------------------------------------------------
-if [ -z "$data" ]; then
-  data="$repo/../shared/datasets/datachef/csv"
-  if [ ! -d "$data" ]; then
-    [ -n "$BANNERGEN" ] || die "no public dataset and no bannergen"
-    log "public dataset absent: generating 5 MB with bannergen"
-    "$BANNERGEN" --out "$FLEET_TMP/gen" --size-mb 5 >/dev/null
-    data="$FLEET_TMP/gen/csv"
-  fi
-fi
-"$BANNERC" build "$data" -o "$FLEET_TMP/bench.idx" -q || die "bannerc build $data failed"
-"$BANNERC" inspect "$FLEET_TMP/bench.idx" --json --quarter 1 |
-  python3 -c 'import json, sys; [print(l["campaign_id"]) for l in json.load(sys.stdin)["lists"]]' \
-  >"$FLEET_TMP/ids.txt"
-[ -s "$FLEET_TMP/ids.txt" ] || die "no campaign of quarter 1 in the index"
-nodes=()
+tmp=$FLEET_TMP
+make_index
 pinned=0
 [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && pinned=1
-for i in 1 2 3 4; do
-  node_port[i]=$(free_port)
-  nodes+=("$(node_dir "$i")=$(node_url "$i")")
-done
-"$REPO/tools/rollout" -q --bannerc "$BANNERC" "$FLEET_TMP/bench.idx" "${nodes[@]}" || die "tools/rollout failed"
+fleet_nodes 4
+"$REPO/tools/rollout" -q --bannerc "$BANNERC" "$index" "${nodes[@]}" || die "tools/rollout failed"
 for i in 1 2 3; do start_node "$i"; done
 
 # --- the targets: pinned, direct, and nginx-N and haproxy-N in front of nodes 1..N -----------

@@ -50,13 +50,7 @@ EOF
 read -r visit_a visit_b <"$FLEET_TMP/visit.txt"
 
 # --- the fleet: node 3 is reached as a remote node (HOST:DIR, through local-rsh and rsync).
-nodes=()
-for i in 1 2 3; do
-  node_port[i]=$(free_port)
-  location=$(node_dir "$i")
-  [ "$i" = 3 ] && location="node3.example:$location"
-  nodes+=("$location=$(node_url "$i")")
-done
+fleet_nodes 3 3
 log "first install: tools/rollout v1 ($v1) to 3 node folders"
 "${ROLLOUT[@]}" -q "$FLEET_TMP/v1.idx" "${nodes[@]}" || die "first rollout failed"
 for i in 1 2 3; do start_node "$i" --drain-seconds "$DRAIN"; done

@@ -58,6 +58,19 @@ wait_http() {
 node_dir() { echo "$FLEET_TMP/node$1"; }
 node_url() { echo "http://127.0.0.1:${node_port[$1]}"; }
 
+# fleet_nodes N [REMOTE_I]: nodes=(DIR=URL ...), tools/rollout's node arguments, for nodes 1..N on
+# free ports; node REMOTE_I, if given, as HOST:DIR (reached through local-rsh and rsync).
+fleet_nodes() {
+  local i location
+  nodes=()
+  for i in $(seq "$1"); do
+    node_port[i]=$(free_port)
+    location=$(node_dir "$i")
+    [ "$i" = "${2:-0}" ] && location="node$i.example:$location"
+    nodes+=("$location=$(node_url "$i")")
+  done
+}
+
 # start_node I [BANNERD FLAGS...]: bannerd --index DIR/current on node I's port (a free one the
 # first time), one I/O thread, quarter 1. NODE_PREFIX (a command prefix, e.g. setpriv ...) may
 # be set for one call. Returns once /healthz answers.

@@ -54,13 +54,7 @@ run bad-node 2 "$FLEET_TMP/v1.idx" "$FLEET_TMP/n1"
 run bad-keep 2 --keep 1 "$FLEET_TMP/v1.idx" "$FLEET_TMP/n1=http://127.0.0.1:1"
 run no-index 2 "$FLEET_TMP/missing.idx" "$FLEET_TMP/n1=http://127.0.0.1:1"
 
-nodes=()
-for i in 1 2 3; do
-  node_port[i]=$(free_port)
-  location=$(node_dir "$i")
-  [ "$i" = 3 ] && location="node3.example:$location"
-  nodes+=("$location=$(node_url "$i")")
-done
+fleet_nodes 3 3
 
 log "first install, then the nodes start on it"
 run install 0 "$FLEET_TMP/v1.idx" "${nodes[@]}"
