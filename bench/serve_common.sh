@@ -1,5 +1,6 @@
 # bench/serve_common.sh: what bench/serve.sh and bench/serve_profile.sh share, sourced by both:
 # tools, binaries, the index, starting bannerd and nginx, the wrk script. Not run on its own.
+# bench/fleet.sh and bench/scale.sh take find_binaries (and fleet.sh make_index) from here too.
 #
 # The caller sets repo, bin_dir, build_dir, data and tmp (a fresh temp dir it removes), and
 # defines log() and die().
