@@ -10,9 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -20,6 +18,7 @@
 #include "chunk_merge.h"
 #include "csv_reader.h"
 #include "input_files.h"
+#include "mutex.h"
 #include "reject_report.h"
 #include "run_on_threads.h"
 
@@ -103,21 +102,21 @@ void CountRejections(const std::vector<Rejection>& rows, FileReport* report) {
 class TableMemory {
  public:
   void Set(int quarter, size_t bytes) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     bytes_[quarter - 1] = bytes;
     size_t total = 0;
     for (size_t b : bytes_) total += b;
     peak_ = std::max(peak_, total);
   }
   size_t peak() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     return peak_;
   }
 
  private:
-  std::mutex mu_;
-  std::array<size_t, kQuarters> bytes_{};  // guarded by mu_
-  size_t peak_ = 0;                        // guarded by mu_
+  Mutex mu_;
+  std::array<size_t, kQuarters> bytes_ GUARDED_BY(mu_) = {};
+  size_t peak_ GUARDED_BY(mu_) = 0;
 };
 
 struct Task {
@@ -142,7 +141,7 @@ class Build {
       if (f.bad_rows > 0) f.record.unparseable_rows = true;
     }
     result_->peak_table_bytes = table_memory_.peak();
-    if (!error_.ok()) return error_;
+    if (Status error = FirstError(); !error.ok()) return error;
     if (result_->bad_rows > 0 && !options_.reject_bad_rows) {
       return Status::Error(std::to_string(result_->bad_rows) +
                            " row(s) cannot be parsed; fix them, or pass --rejects FILE to set them"
@@ -192,21 +191,29 @@ class Build {
       lanes_[planned[p].quarter - 1].tasks.push_back(tasks_.size());
       tasks_.push_back(planned[p]);
     }
-    slots_.resize(tasks_.size());
     for (int q = 1; q <= kQuarters; ++q) {
       if (lanes_[q - 1].tasks.empty()) rejects_.FinishQuarter(q);
     }
     return Status::Ok();
   }
 
-  void RunWorkers() {
-    window_ = 4 * threads_;
+  void RunWorkers() EXCLUDES(mu_) {
+    {
+      MutexLock lock(&mu_);
+      slots_.resize(tasks_.size());
+      window_ = 4 * threads_;
+    }
     RunOnThreads(threads_, [this] { Work(); });
+  }
+
+  Status FirstError() EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
+    return error_;
   }
 
   // The oldest task not merged yet: parsing may run at most window_ ahead of
   // it, which bounds the parsed chunks held in memory.
-  size_t OldestUnmerged() const {  // REQUIRES: mu_ held
+  size_t OldestUnmerged() const REQUIRES(mu_) {
     size_t oldest = tasks_.size();
     for (const Lane& lane : lanes_) {
       if (lane.next < lane.tasks.size()) oldest = std::min(oldest, lane.tasks[lane.next]);
@@ -217,21 +224,21 @@ class Build {
   // Take the next task within the window, parse it, then merge whatever its
   // quarter has ready, in order. Quarters merge in parallel; within a quarter
   // one thread merges at a time.
-  void Work() {
-    std::unique_lock lock(mu_);
+  void Work() EXCLUDES(mu_) {
+    mu_.Lock();
     for (;;) {
-      cv_.wait(lock, [&] {
-        return !error_.ok() || next_task_ == tasks_.size() || next_task_ < OldestUnmerged() + window_;
-      });
-      if (!error_.ok() || next_task_ == tasks_.size()) return;
+      while (error_.ok() && next_task_ < tasks_.size() && next_task_ >= OldestUnmerged() + window_) {
+        merged_.Wait();
+      }
+      if (!error_.ok() || next_task_ == tasks_.size()) break;
       const size_t t = next_task_++;
-      lock.unlock();
+      mu_.Unlock();
       auto parsed = std::make_unique<ParsedChunk>();
       readers_[tasks_[t].file].ParseChunk(tasks_[t].chunk, parsed.get());
       if (options_.on_progress) {
         options_.on_progress(parsed_bytes_ += tasks_[t].chunk.bytes.size(), result_->input_bytes);
       }
-      lock.lock();
+      mu_.Lock();
       slots_[t] = std::move(parsed);
       Lane& lane = lanes_[tasks_[t].quarter - 1];
       if (lane.merging) continue;
@@ -240,29 +247,31 @@ class Build {
         const size_t m = lane.tasks[lane.next];
         const bool last = lane.next + 1 == lane.tasks.size();
         std::unique_ptr<ParsedChunk> chunk = std::move(slots_[m]);
-        lock.unlock();
+        mu_.Unlock();
         Merge(tasks_[m], *chunk, &lane);
         chunk.reset();
         inputs_[tasks_[m].file].file->DropPages(tasks_[m].chunk.bytes);
         if (last) FinishQuarter(tasks_[m].quarter, &lane);
-        lock.lock();
+        mu_.Lock();
         ++lane.next;
-        cv_.notify_all();
+        merged_.SignalAll();
       }
       lane.merging = false;
     }
+    mu_.Unlock();
   }
 
   struct Lane {
     std::vector<size_t> tasks;  // the quarter's, in merge order; fixed before the workers start
-    size_t next = 0;            // tasks[next] is the oldest unmerged; guarded by mu_
-    bool merging = false;       // a thread is merging the lane; guarded by mu_
+    // Guarded by Build::mu_ (which the analysis cannot name from here).
+    size_t next = 0;       // tasks[next] is the oldest unmerged
+    bool merging = false;  // a thread is merging the lane
     QuarterTables tables;       // touched only by the lane's merging thread
   };
 
   // Runs on the lane's merging thread, the only one that touches the file's
   // report, line base and open tail while the file's quarter merges.
-  void Merge(const Task& task, ParsedChunk& parsed, Lane* lane) {
+  void Merge(const Task& task, ParsedChunk& parsed, Lane* lane) EXCLUDES(mu_) {
     const InputFile& in = inputs_[task.file];
     CsvChunk bytes = task.chunk;
     ParsedChunk reparsed;
@@ -279,7 +288,7 @@ class Build {
     const uint64_t base = line_base_[task.file];
     line_base_[task.file] += chunk.lines;
     if (!chunk.error.ok()) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       error_ = Status::Error(in.relative_path + ":" + std::to_string(base + chunk.error_line) + ": " +
                              chunk.error.message());
       return;
@@ -320,11 +329,12 @@ class Build {
   std::vector<std::string_view> open_tail_;  // the last chunk's, still to parse
 
   unsigned threads_ = 1;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  Status error_;                                     // guarded by mu_
-  size_t next_task_ = 0, window_ = 0;                // guarded by mu_
-  std::vector<std::unique_ptr<ParsedChunk>> slots_;  // guarded by mu_
+  Mutex mu_;
+  CondVar merged_{&mu_};  // signalled when a lane moves on
+  Status error_ GUARDED_BY(mu_);
+  size_t next_task_ GUARDED_BY(mu_) = 0;
+  size_t window_ GUARDED_BY(mu_) = 0;
+  std::vector<std::unique_ptr<ParsedChunk>> slots_ GUARDED_BY(mu_);
   std::array<Lane, kQuarters> lanes_;
   std::atomic<uint64_t> parsed_bytes_{0};
   TableMemory table_memory_;

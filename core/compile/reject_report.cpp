@@ -14,7 +14,7 @@ RejectReport::RejectReport(const std::function<void(const RejectedRow&)>& on_rej
     : on_reject_(on_reject), result_(result) {}
 
 void RejectReport::Add(int quarter, const std::string& file, std::vector<Rejection> rows) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (quarter == reporting_quarter_) {
     for (const Rejection& row : rows) Emit(file, row);
   } else {
@@ -23,7 +23,7 @@ void RejectReport::Add(int quarter, const std::string& file, std::vector<Rejecti
 }
 
 void RejectReport::FinishQuarter(int quarter) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   finished_[quarter - 1] = true;
   Advance();
 }

@@ -12,12 +12,12 @@
 
 #include <array>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "compiler.h"
 #include "index_format.h"
+#include "mutex.h"
 #include "rejection.h"
 
 namespace banner {
@@ -39,15 +39,15 @@ class RejectReport {
     Rejection row;
   };
 
-  void Emit(const std::string& file, const Rejection& row);  // REQUIRES: mu_ held
-  void Advance();                                             // REQUIRES: mu_ held
+  void Emit(const std::string& file, const Rejection& row) REQUIRES(mu_);
+  void Advance() REQUIRES(mu_);
 
   const std::function<void(const RejectedRow&)>& on_reject_;
-  std::mutex mu_;
-  CompileResult* result_;                          // counts and examples guarded by mu_
-  std::array<bool, kQuarters> finished_{};         // guarded by mu_
-  int reporting_quarter_ = 1;                      // guarded by mu_
-  std::array<std::vector<Held>, kQuarters> held_;  // guarded by mu_
+  Mutex mu_;
+  CompileResult* const result_ PT_GUARDED_BY(mu_);  // the counts and examples
+  std::array<bool, kQuarters> finished_ GUARDED_BY(mu_) = {};
+  int reporting_quarter_ GUARDED_BY(mu_) = 1;
+  std::array<std::vector<Held>, kQuarters> held_ GUARDED_BY(mu_);
 };
 
 }  // namespace banner

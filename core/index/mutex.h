@@ -1,6 +1,7 @@
-// Mutex and MutexLock: a std::mutex and a scoped lock on it, annotated for
-// Clang's thread-safety analysis (thread_annotations.h), in the shape of
-// LevelDB's port::Mutex and MutexLock. libstdc++'s std::mutex carries no
+// Mutex, MutexLock and CondVar: a std::mutex, a scoped lock on it and a
+// condition variable waited on with it, annotated for Clang's thread-safety
+// analysis (thread_annotations.h), in the shape of LevelDB's port::Mutex,
+// MutexLock and port::CondVar. libstdc++'s std::mutex carries no
 // annotations, so a field GUARDED_BY one could not be checked.
 //
 //   mutable Mutex mu_;
@@ -8,9 +9,16 @@
 //   ...
 //   MutexLock lock(&mu_);  // held until the end of the scope
 //
-// Thread-safety: a mutex; neither copyable nor movable.
+//   CondVar changed_{&mu_};
+//   mu_.Lock();
+//   while (!ready_) changed_.Wait();  // releases mu_ while blocked
+//   mu_.Unlock();
+//
+// Thread-safety: Mutex is a mutex and CondVar a condition variable; neither
+// is copyable nor movable.
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 
 #include "thread_annotations.h"
@@ -27,6 +35,7 @@ class CAPABILITY("mutex") Mutex {
   void Unlock() RELEASE() { mu_.unlock(); }
 
  private:
+  friend class CondVar;
   std::mutex mu_;
 };
 
@@ -39,6 +48,28 @@ class SCOPED_CAPABILITY MutexLock {
 
  private:
   Mutex* const mu_;
+};
+
+// Waits for a change made under *mu. Wait is not annotated: the analysis
+// cannot tell that the caller's mutex and *mu are the same.
+class CondVar {
+ public:
+  explicit CondVar(Mutex* mu) : mu_(mu) {}
+  CondVar(const CondVar&) = delete;
+  CondVar& operator=(const CondVar&) = delete;
+
+  // REQUIRES: *mu held. Releases it while blocked; holds it again on return,
+  // possibly without a SignalAll (a spurious wake-up): wait in a loop.
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
+    cv_.wait(lock);
+    lock.release();
+  }
+  void SignalAll() { cv_.notify_all(); }
+
+ private:
+  Mutex* const mu_;
+  std::condition_variable cv_;
 };
 
 }  // namespace banner

@@ -18,6 +18,8 @@
 #define SCOPED_CAPABILITY BANNER_THREAD_ANNOTATION(scoped_lockable)
 // On a field: read or written only with `x` held.
 #define GUARDED_BY(x) BANNER_THREAD_ANNOTATION(guarded_by(x))
+// On a pointer field: what it points to is read or written only with `x` held.
+#define PT_GUARDED_BY(x) BANNER_THREAD_ANNOTATION(pt_guarded_by(x))
 // On a function: the caller must hold (REQUIRES) or must not hold (EXCLUDES)
 // the capabilities named.
 #define REQUIRES(...) BANNER_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
