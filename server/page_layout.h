@@ -16,8 +16,6 @@
 
 namespace banner {
 
-inline constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
-
 // Tables (the home page's campaigns, the explain page's lists): full width,
 // numbers never broken, and only the cells of class "w" (ids, names) broken
 // anywhere, so that a table fits a 375 px screen by wrapping those alone.

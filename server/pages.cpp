@@ -22,9 +22,6 @@ namespace {
 // The "/" page lists at most this many campaigns (the rest are counted).
 constexpr size_t kMaxListedCampaigns = 2000;
 
-constexpr std::string_view kJson = "application/json";
-constexpr std::string_view kNoStore = "Cache-Control: no-store\r\n";
-
 // {"error":"...","status":N without the closing brace.
 void AppendJsonErrorStart(int status, std::string_view message, std::string* out) {
   out->append("{\"error\":");
@@ -55,8 +52,8 @@ void RenderUnknownCampaign(const Request& req, const Context& ctx, uint64_t camp
   r->body.append(",\"quarter\":");
   AppendUint(&r->body, static_cast<uint64_t>(ctx.quarter));
   r->body.append("}\n");
-  BeginHead(ctx, req.version, kJson, r);
-  r->head.append(kNoStore);
+  BeginHead(ctx, req.version, kJsonType, r);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -84,7 +81,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
     AppendBannersJson(&b, list);
     b.append("}\n");
-    BeginHead(ctx, req.version, kJson, r);
+    BeginHead(ctx, req.version, kJsonType, r);
   } else {
     char title[40] = "Campaign ";
     auto t = std::to_chars(title + 9, title + sizeof title, campaign_id);
@@ -110,7 +107,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     PageEnd(&b);
     BeginHead(ctx, req.version, kHtmlType, r);
   }
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   AppendRecentBannersCookie(recent, campaign_id, banner_id, &r->head);
   AppendExpireLegacyCookies(req.cookies, req.cookie_count, &r->head);
   EndHead(r);
@@ -161,7 +158,7 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r) {
   b.append(" &middot; <a href=\"/metrics\">metrics</a></p>");
   PageEnd(&b);
   BeginHead(ctx, version, kHtmlType, r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -198,7 +195,7 @@ void RenderHealth(const Context& ctx, unsigned version, Reply* r) {
   AppendUint(&r->body, ctx.snapshot->generation);
   r->body.append("\n");
   BeginHead(ctx, version, "text/plain; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -212,14 +209,14 @@ void RenderReady(const Context& ctx, unsigned version, Reply* r) {
     r->body.append("\n");
   }
   BeginHead(ctx, version, "text/plain; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
 void RenderMetrics(const Context& ctx, unsigned version, Reply* r) {
   if (ctx.metrics != nullptr) ctx.metrics->Render(ctx.snapshot, ctx.now_unix, &r->body);
   BeginHead(ctx, version, "text/plain; version=0.0.4; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -235,7 +232,7 @@ void RenderErrorPage(int status, std::string_view message, const Context& ctx, u
   PageEnd(&r->body);
   BeginHead(ctx, version, kHtmlType, r);
   r->head.append(extra_headers);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -246,9 +243,9 @@ void RenderJsonError(int status, std::string_view message, const Context& ctx, u
   r->external = {};
   AppendJsonErrorStart(status, message, &r->body);
   r->body.append("}\n");
-  BeginHead(ctx, version, kJson, r);
+  BeginHead(ctx, version, kJsonType, r);
   r->head.append(extra_headers);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 

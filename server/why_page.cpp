@@ -23,7 +23,7 @@ namespace {
 constexpr size_t kMaxListedInputs = 200;
 
 // After kTableStyle. Tabs and tags keep their text at 4.5:1 or more: white on
-// #1d4ed8 is 6.7:1, #78350f on #fef3c7 is 8.9:1, #1f2937 on #e5e7eb 11.6:1.
+// #1d4ed8 is 6.7:1, #78350f on #fef3c7 is 8.2:1, #1f2937 on #e5e7eb 11.9:1.
 constexpr std::string_view kWhyStyle =
     ".tabs{display:flex;flex-wrap:wrap;gap:.4rem;margin:1rem 0}"
     ".tabs a{padding:.3rem .7rem;border:1px solid #9ca3af;border-radius:6px;text-decoration:none}"
@@ -36,8 +36,6 @@ constexpr std::string_view kWhyStyle =
     ".tag.fill{background:#fef3c7;color:#78350f}tr.last td{background:#eff6ff}"
     "code{overflow-wrap:anywhere}"
     "@media(max-width:480px){img.thumb{width:48px;display:block;margin:0 0 .2rem}}";
-
-constexpr std::string_view kNoStore = "Cache-Control: no-store\r\n";
 
 // How a banner got onto its list. The index stores no flag for the random
 // fill: a banner with 0 clicks past the converted ones can only come from it,
@@ -306,7 +304,7 @@ void RenderWhyPage(const Request& req, const Context& ctx, uint64_t campaign_id,
   b.append("/why\">As JSON</a> &middot; <a href=\"/\">All campaigns</a></p>");
   PageEnd(&b);
   BeginHead(ctx, req.version, kHtmlType, r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -325,8 +323,8 @@ void RenderWhyApi(const Request& req, const Context& ctx, uint64_t campaign_id, 
   b.append(",\"current_quarter\":");
   AppendInt(&b, ctx.quarter);
   b.append("}\n");
-  BeginHead(ctx, req.version, "application/json", r);
-  r->head.append(kNoStore);
+  BeginHead(ctx, req.version, kJsonType, r);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 

@@ -12,17 +12,16 @@
 #include "atomic_file.h"
 #include "common/run_program.h"
 #include "cookies.h"
-#include "index_holder.h"
 #include "index_reader.h"
 #include "index_writer.h"
 #include "json.h"
 #include "page_layout.h"
-#include "rng.h"
-#include "router.h"
 #include "test_util.h"
 
 namespace banner {
 namespace {
+
+using test::RecentCookie;
 
 BannerStats Banner(uint64_t id, uint64_t clicks, Micros revenue) { return {id, clicks, revenue}; }
 
@@ -57,31 +56,11 @@ std::string ExplainIndex() {
   return w.Finish();
 }
 
-struct Fixture {
-  Fixture() {
-    Status st;
-    snapshot.index = IndexReader::FromBytes(ExplainIndex(), &st);
-    REQUIRE_MESSAGE(snapshot.index != nullptr, st.message());
+struct Fixture : test::HandlerFixture {
+  Fixture() : HandlerFixture(ExplainIndex()) {
     snapshot.generation = 3;
     snapshot.loaded_unix = 1700000000;  // 2023-11-14 22:13:20 UTC
-    ctx.snapshot = &snapshot;
-    ctx.quarter = 1;
-    ctx.rng = &rng;
   }
-
-  Reply Run(std::string_view target, std::string_view cookie = {}, std::string_view method = "GET") {
-    Request req;
-    req.method = method;
-    req.target = target;
-    if (!cookie.empty()) req.cookies[req.cookie_count++] = cookie;
-    Reply reply;
-    Handle(req, ctx, &reply);
-    return reply;
-  }
-
-  IndexSnapshot snapshot;
-  Rng rng{1};
-  Context ctx;
 };
 
 bool Has(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
@@ -109,14 +88,6 @@ std::vector<uint64_t> Listed(const std::string& body) {
     ids.push_back(std::stoull(body.substr(pos + 13)));
   }
   return ids;
-}
-
-// "banners=..." remembering `banner` for `campaign`.
-std::string RecentCookie(uint64_t campaign, uint64_t banner) {
-  std::string head;
-  AppendRecentBannersCookie("", campaign, banner, &head);
-  const size_t start = head.find("banners=");
-  return head.substr(start, head.find(';') - start);
 }
 
 TEST_CASE("why page: the rule, X and the ranked list - thumbnails, clicks, revenue, how each got there") {
@@ -157,7 +128,7 @@ TEST_CASE("why page: the rule, X and the ranked list - thumbnails, clicks, reven
 
 TEST_CASE("why page: the banner the cookie remembers is seen last - the next request picks among the others") {
   Fixture f;
-  const Reply seen = f.Run("/campaigns/7/why", "a=1; " + RecentCookie(7, 311));
+  const Reply seen = f.Run("/campaigns/7/why", "GET", "a=1; " + RecentCookie(7, 311));
   CHECK(Has(Row(seen.body, 311), "class=\"last\""));
   CHECK(Has(Row(seen.body, 311), "seen last"));
   CHECK(Count(seen.body, "class=\"last\"") == 1);
@@ -166,13 +137,13 @@ TEST_CASE("why page: the banner the cookie remembers is seen last - the next req
 
   for (const std::string& cookie : {std::string(), RecentCookie(7, 999), RecentCookie(8, 310)}) {
     CAPTURE(cookie);
-    const Reply none = f.Run("/campaigns/7/why", cookie);
+    const Reply none = f.Run("/campaigns/7/why", "GET", cookie);
     CHECK(Count(none.body, "class=\"last\"") == 0);
     CHECK(Has(none.body, "any of the 5, each with probability 1/5:</p><p class=\"next\">310, 311, 312, 313, 314</p>"));
   }
   // What the page says is what the campaign page does.
   for (int i = 0; i < 200; ++i) {
-    const Reply page = f.Run("/campaigns/7", RecentCookie(7, 311));
+    const Reply page = f.Run("/campaigns/7", "GET", RecentCookie(7, 311));
     const size_t start = page.head.find("banners=") + 8;
     uint64_t shown = 0;
     REQUIRE(RecentBanner(page.head.substr(start, page.head.find(';', start) - start), 7, &shown));
@@ -261,8 +232,8 @@ TEST_CASE("why: 404 for a campaign in no quarter - 400 for a bad id - under both
   CHECK(f.Run("/campaigns/8/why").status == 200);
   CHECK(f.Run("/api/campaigns/8/why").status == 200);
   CHECK(f.Run("/campaigns/8").status == 404);
-  CHECK(f.Run("/campaigns/7/why", "", "POST").status == 405);
-  const Reply head = f.Run("/api/campaigns/7/why", "", "HEAD");
+  CHECK(f.Run("/campaigns/7/why", "POST").status == 405);
+  const Reply head = f.Run("/api/campaigns/7/why", "HEAD");
   CHECK(head.status == 200);
   CHECK(head.payload().empty());
   CHECK(f.Run("/%63ampaigns/%37/%77hy").route == Route::kWhyPage);
