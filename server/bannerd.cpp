@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "bannerd: serves one banner per request, chosen at random among the campaign's best for the\n"
       "current quarter, never the same one twice in a row to a visitor (a cookie remembers the last).\n"
-      "Routes: / /campaigns/{id} /api/campaigns/{id} /images/{id} /healthz /readyz /metrics\n"
+      "Routes: / /campaigns/{id} /api/campaigns/{id} /campaigns/{id}/why /api/campaigns/{id}/why\n"
+      "/images/{id} /healthz /readyz /metrics\n"
       "Reloads the index when the file its path names changes (inotify, and a periodic check) or on SIGHUP;\n"
       "SIGTERM/SIGINT stop gracefully (SIGTERM after --drain-seconds). Under systemd (Type=notify) it\n"
       "reports READY, RELOADING, STOPPING."};

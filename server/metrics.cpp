@@ -36,6 +36,8 @@ std::string_view RouteName(Route route) {
     case Route::kCampaignPage: return "campaign_page";
     case Route::kCampaignApi: return "campaign_api";
     case Route::kCampaignForm: return "campaign_form";
+    case Route::kWhyPage: return "why_page";
+    case Route::kWhyApi: return "why_api";
     case Route::kImage: return "image";
     case Route::kHealthz: return "healthz";
     case Route::kReadyz: return "readyz";

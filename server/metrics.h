@@ -27,6 +27,8 @@ enum class Route : uint8_t {
   kCampaignPage,
   kCampaignApi,
   kCampaignForm,  // GET /campaigns?id=N
+  kWhyPage,       // GET /campaigns/{id}/why
+  kWhyApi,        // GET /api/campaigns/{id}/why
   kImage,
   kHealthz,
   kReadyz,

@@ -5,14 +5,15 @@
 #include <cstdio>
 #include <string>
 
+#include "choice.h"
 #include "cookies.h"
 #include "images.h"
 #include "index_format.h"
 #include "index_holder.h"
 #include "index_reader.h"
 #include "json.h"
+#include "page_layout.h"
 #include "response_head.h"
-#include "rng.h"
 
 namespace banner {
 
@@ -20,25 +21,6 @@ namespace {
 
 // The "/" page lists at most this many campaigns (the rest are counted).
 constexpr size_t kMaxListedCampaigns = 2000;
-
-constexpr std::string_view kPageStart =
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
-constexpr std::string_view kPageStyle =
-    "</title><style>"
-    "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f3f4f6;color:#1f2937}"
-    "main{max-width:760px;margin:3rem auto;padding:2rem 2.5rem;background:#fff;border-radius:12px;"
-    "box-shadow:0 4px 18px rgba(0,0,0,.08)}"
-    "h1{margin-top:0}a{color:#1d4ed8}.meta{color:#6b7280;font-size:.9rem}"
-    "img{display:block;max-width:100%;height:auto;margin:1.5rem auto;border-radius:8px}"
-    "input,button{font-size:1rem;padding:.45rem .7rem}"
-    "ul.campaigns{columns:5 6rem;list-style:none;padding:0}ul.campaigns li{overflow-wrap:anywhere}"
-    "</style></head><body><main>";
-constexpr std::string_view kPageEnd = "</main></body></html>\n";
-
-constexpr std::string_view kHtml = "text/html; charset=utf-8";
-constexpr std::string_view kJson = "application/json";
-constexpr std::string_view kNoStore = "Cache-Control: no-store\r\n";
 
 // {"error":"...","status":N without the closing brace.
 void AppendJsonErrorStart(int status, std::string_view message, std::string* out) {
@@ -48,25 +30,12 @@ void AppendJsonErrorStart(int status, std::string_view message, std::string* out
   AppendUint(out, static_cast<uint64_t>(status));
 }
 
-void PageStart(std::string* out, std::string_view title) {
-  out->append(kPageStart).append(title).append(kPageStyle);
-}
-
-// Uniform among the list minus the visitor's last banner (when it is on a
-// list of at least two); `recent` is the visitor's "banners" cookie.
-size_t Choose(const CampaignList& list, std::string_view recent, Rng* rng) {
-  const size_t n = list.size();
-  if (n <= 1) return 0;
-  uint64_t last = 0;
-  if (RecentBanner(recent, list.campaign_id(), &last)) {
-    for (size_t j = 0; j < n; ++j) {
-      if (list.banner_id(j) == last) {
-        const size_t r = static_cast<size_t>(rng->Below(n - 1));
-        return r >= j ? r + 1 : r;
-      }
-    }
+// A rule name that may wrap after its underscores on a narrow screen.
+void AppendBreakableName(std::string* out, std::string_view name) {
+  for (const char c : name) {
+    out->push_back(c);
+    if (c == '_') out->append("<wbr>");
   }
-  return static_cast<size_t>(rng->Below(n));
 }
 
 void RenderUnknownCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r) {
@@ -83,8 +52,8 @@ void RenderUnknownCampaign(const Request& req, const Context& ctx, uint64_t camp
   r->body.append(",\"quarter\":");
   AppendUint(&r->body, static_cast<uint64_t>(ctx.quarter));
   r->body.append("}\n");
-  BeginHead(ctx, req.version, kJson, r);
-  r->head.append(kNoStore);
+  BeginHead(ctx, req.version, kJsonType, r);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -97,7 +66,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     return;
   }
   const std::string_view recent = FindCookie(req.cookies, req.cookie_count, kRecentBannersCookie);
-  const size_t pick = Choose(list, recent, ctx.rng);
+  const size_t pick = ChooseBanner(list, recent, ctx.rng);
   const uint64_t banner_id = list.banner_id(pick);
   std::string& b = r->body;
   if (json) {
@@ -112,7 +81,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
     AppendBannersJson(&b, list);
     b.append("}\n");
-    BeginHead(ctx, req.version, kJson, r);
+    BeginHead(ctx, req.version, kJsonType, r);
   } else {
     char title[40] = "Campaign ";
     auto t = std::to_chars(title + 9, title + sizeof title, campaign_id);
@@ -132,10 +101,13 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     AppendUint(&b, static_cast<uint64_t>(ctx.quarter));
     b.append(" (").append(RuleName(list.rule())).append(").</p><p><a href=\"/campaigns/");
     AppendUint(&b, campaign_id);
-    b.append("\">Show another banner</a> &middot; <a href=\"/\">All campaigns</a></p>").append(kPageEnd);
-    BeginHead(ctx, req.version, kHtml, r);
+    b.append("\">Show another banner</a> &middot; <a href=\"/campaigns/");
+    AppendUint(&b, campaign_id);
+    b.append("/why\">Why this banner?</a> &middot; <a href=\"/\">All campaigns</a></p>");
+    PageEnd(&b);
+    BeginHead(ctx, req.version, kHtmlType, r);
   }
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   AppendRecentBannersCookie(recent, campaign_id, banner_id, &r->head);
   AppendExpireLegacyCookies(req.cookies, req.cookie_count, &r->head);
   EndHead(r);
@@ -143,7 +115,7 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
 
 void RenderRootPage(const Context& ctx, unsigned version, Reply* r) {
   std::string& b = r->body;
-  PageStart(&b, "Banners");
+  PageStart(&b, "Banners", kTableStyle);
   b.append(
       "<h1>Banners</h1><form action=\"/campaigns\" method=\"get\"><label>Campaign id "
       "<input name=\"id\" inputmode=\"numeric\" pattern=\"[0-9]+\" required autofocus></label> "
@@ -154,17 +126,28 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r) {
   AppendUint(&b, static_cast<uint64_t>(ctx.quarter));
   b.append(" (");
   AppendUint(&b, count);
-  b.append(")</h2><ul class=\"campaigns\">");
+  b.append(")</h2><p class=\"meta\">The rule follows from X, the number of converted banners; "
+           "it links to why the campaign shows what it shows.</p>"
+           "<table><thead><tr><th scope=\"col\">Campaign</th><th scope=\"col\">Rule</th>"
+           "<th scope=\"col\" class=\"n\">X</th><th scope=\"col\" class=\"n\">Banners</th></tr></thead><tbody>");
   const size_t shown = count < kMaxListedCampaigns ? count : kMaxListedCampaigns;
   for (size_t i = 0; i < shown; ++i) {
-    const uint64_t id = index.campaign_at(ctx.quarter, i).campaign_id();
-    b.append("<li><a href=\"/campaigns/");
-    AppendUint(&b, id);
+    const CampaignList list = index.campaign_at(ctx.quarter, i);
+    b.append("<tr><td class=\"w\"><a href=\"/campaigns/");
+    AppendUint(&b, list.campaign_id());
     b.append("\">");
-    AppendUint(&b, id);
-    b.append("</a></li>");
+    AppendUint(&b, list.campaign_id());
+    b.append("</a></td><td><a href=\"/campaigns/");
+    AppendUint(&b, list.campaign_id());
+    b.append("/why\">");
+    AppendBreakableName(&b, RuleName(list.rule()));
+    b.append("</a></td><td class=\"n\">");
+    AppendUint(&b, list.x());
+    b.append("</td><td class=\"n\">");
+    AppendUint(&b, list.size());
+    b.append("</td></tr>");
   }
-  b.append("</ul>");
+  b.append("</tbody></table>");
   if (shown < count) {
     b.append("<p class=\"meta\">and ");
     AppendUint(&b, count - shown);
@@ -172,9 +155,10 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r) {
   }
   b.append("<p class=\"meta\">Index generation ");
   AppendUint(&b, ctx.snapshot->generation);
-  b.append(" &middot; <a href=\"/metrics\">metrics</a></p>").append(kPageEnd);
-  BeginHead(ctx, version, kHtml, r);
-  r->head.append(kNoStore);
+  b.append(" &middot; <a href=\"/metrics\">metrics</a></p>");
+  PageEnd(&b);
+  BeginHead(ctx, version, kHtmlType, r);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -185,7 +169,7 @@ void RenderCampaignRedirect(uint64_t campaign_id, const Context& ctx, unsigned v
   r->body.append("\">Campaign ");
   AppendUint(&r->body, campaign_id);
   r->body.append("</a>\n");
-  BeginHead(ctx, version, kHtml, r);
+  BeginHead(ctx, version, kHtmlType, r);
   r->head.append("Location: /campaigns/");
   AppendUint(&r->head, campaign_id);
   r->head.append("\r\n");
@@ -211,7 +195,7 @@ void RenderHealth(const Context& ctx, unsigned version, Reply* r) {
   AppendUint(&r->body, ctx.snapshot->generation);
   r->body.append("\n");
   BeginHead(ctx, version, "text/plain; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -225,14 +209,14 @@ void RenderReady(const Context& ctx, unsigned version, Reply* r) {
     r->body.append("\n");
   }
   BeginHead(ctx, version, "text/plain; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
 void RenderMetrics(const Context& ctx, unsigned version, Reply* r) {
   if (ctx.metrics != nullptr) ctx.metrics->Render(ctx.snapshot, ctx.now_unix, &r->body);
   BeginHead(ctx, version, "text/plain; version=0.0.4; charset=utf-8", r);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -244,10 +228,11 @@ void RenderErrorPage(int status, std::string_view message, const Context& ctx, u
   const std::string_view title = StatusTitle(status);
   PageStart(&r->body, title);
   r->body.append("<h1>").append(title).append("</h1><p>").append(message);
-  r->body.append("</p><p><a href=\"/\">Back to the campaigns</a></p>").append(kPageEnd);
-  BeginHead(ctx, version, kHtml, r);
+  r->body.append("</p><p><a href=\"/\">Back to the campaigns</a></p>");
+  PageEnd(&r->body);
+  BeginHead(ctx, version, kHtmlType, r);
   r->head.append(extra_headers);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
@@ -258,9 +243,9 @@ void RenderJsonError(int status, std::string_view message, const Context& ctx, u
   r->external = {};
   AppendJsonErrorStart(status, message, &r->body);
   r->body.append("}\n");
-  BeginHead(ctx, version, kJson, r);
+  BeginHead(ctx, version, kJsonType, r);
   r->head.append(extra_headers);
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 

@@ -1,6 +1,7 @@
-// What each route answers, body and head: the HTML pages (one stylesheet,
-// inlined), the campaign API's JSON, the redirect of the campaign form, the
-// images, /healthz, /readyz, /metrics, and the HTML error pages (SPEC section 5).
+// What each route answers, body and head: the HTML pages (their layout:
+// page_layout.h; the explain page: why_page.h), the campaign API's JSON, the
+// redirect of the campaign form, the images, /healthz, /readyz, /metrics, and
+// the HTML error pages (SPEC section 5).
 //
 // Each Render* function fills an empty *r whose keep_alive and send_body the
 // router has already set; `version` is the request's HTTP version (10 or 11).
@@ -17,13 +18,15 @@
 
 namespace banner {
 
-// GET /: the campaign form and the current quarter's campaigns.
+// GET /: the campaign form and the current quarter's campaigns, each with its
+// rule (a link to its explain page), X and list length.
 void RenderRootPage(const Context& ctx, unsigned version, Reply* r);
 
 // GET /campaigns/{id} (json false) and /api/campaigns/{id} (json true): a
 // banner of the campaign's list, or a 404 (HTML or JSON) for a campaign
 // without one in this quarter. Sets the visitor's "banners" cookie and
-// expires the old per-campaign ones (cookies.h).
+// expires the old per-campaign ones (cookies.h). The page links to the
+// campaign's explain page.
 void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r);
 
 // GET /campaigns?id={id}: 302 to /campaigns/{id}.

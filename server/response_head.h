@@ -11,6 +11,11 @@
 
 namespace banner {
 
+inline constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
+inline constexpr std::string_view kJsonType = "application/json";
+// Pages and API answers change with every index and every visit.
+inline constexpr std::string_view kNoStoreHeader = "Cache-Control: no-store\r\n";
+
 // "HTTP/1.1 404 Not Found\r\n" for the statuses bannerd sends; any other
 // status gets the 500 line.
 std::string_view StatusLine(int status);

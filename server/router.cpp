@@ -1,8 +1,10 @@
 #include "router.h"
 
 #include "id.h"
+#include "index_format.h"
 #include "pages.h"
 #include "request_target.h"
+#include "why_page.h"
 
 namespace banner {
 
@@ -10,6 +12,7 @@ namespace {
 
 constexpr std::string_view kBadCampaignId = "A campaign id is a decimal number from 0 to 9223372036854775807.";
 constexpr std::string_view kBadBannerId = "A banner id is a decimal number from 0 to 9223372036854775807.";
+constexpr std::string_view kBadQuarter = "A quarter is 1, 2, 3 or 4.";
 
 // The route for `path`; *arg is what follows a route's prefix ("7" in
 // "/campaigns/7").
@@ -17,14 +20,15 @@ Route RouteOf(std::string_view path, std::string_view* arg) {
   constexpr std::string_view kCampaigns = "/campaigns/";
   constexpr std::string_view kApi = "/api/campaigns/";
   constexpr std::string_view kImages = "/images/";
+  constexpr std::string_view kWhy = "/why";
   if (path == "/") return Route::kRoot;
-  if (path.starts_with(kCampaigns)) {
-    *arg = path.substr(kCampaigns.size());
-    return Route::kCampaignPage;
-  }
-  if (path.starts_with(kApi)) {
-    *arg = path.substr(kApi.size());
-    return Route::kCampaignApi;
+  if (path.starts_with(kCampaigns) || path.starts_with(kApi)) {
+    const bool api = path.starts_with(kApi);
+    *arg = path.substr(api ? kApi.size() : kCampaigns.size());
+    const bool why = arg->ends_with(kWhy);
+    if (why) arg->remove_suffix(kWhy.size());
+    if (api) return why ? Route::kWhyApi : Route::kCampaignApi;
+    return why ? Route::kWhyPage : Route::kCampaignPage;
   }
   if (path.starts_with(kImages)) {
     *arg = path.substr(kImages.size());
@@ -112,6 +116,18 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
     case Route::kCampaignApi:
       if (!ParseId(arg, &id)) return RenderFailure(api, 400, kBadCampaignId, ctx, req.version, r);
       return RenderCampaign(req, ctx, id, r->route == Route::kCampaignApi, r);
+    case Route::kWhyPage:
+    case Route::kWhyApi: {
+      if (!ParseId(arg, &id)) return RenderFailure(api, 400, kBadCampaignId, ctx, req.version, r);
+      if (r->route == Route::kWhyApi) return RenderWhyApi(req, ctx, id, r);
+      std::string_view value;
+      uint64_t quarter = 0;
+      if (QueryParam(target.query, "quarter", &value) && (!ParseId(value, &quarter) || quarter < 1 ||
+                                                          quarter > static_cast<uint64_t>(kQuarters))) {
+        return RenderErrorPage(400, kBadQuarter, ctx, req.version, r);
+      }
+      return RenderWhyPage(req, ctx, id, static_cast<int>(quarter), r);
+    }
     case Route::kCampaignForm: {
       std::string_view value;
       if (!QueryParam(target.query, "id", &value) || !ParseId(value, &id)) {

@@ -5,7 +5,8 @@
 //
 // Routes and statuses: SPEC section 5. Absolute-form targets are routed by
 // their path, with its percent-encoded unreserved characters decoded
-// (request_target.h); the query is read only by GET /campaigns?id=N. An
+// (request_target.h); the query is read only by GET /campaigns?id=N and
+// GET /campaigns/{id}/why?quarter=N. An
 // HTTP/1.1 request without exactly one Host is 400. Under /api/ every answer
 // is JSON, errors included; elsewhere errors are small HTML pages.
 //

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages the build needs, if any is missing.
 # Usage: tools/install-deps.sh [extra packages...]
 set -euo pipefail
-# python3: a bannerc test parses inspect --json with Python's json module.
+# python3: a bannerc and a server test parse inspect --json with Python's json module.
 # pkg-config + libsystemd-dev: bannerd's sd_notify; help2man: the man pages.
 packages=(cmake ninja-build g++ libboost1.81-dev libfccp-dev libxxhash-dev libcli11-dev doctest-dev python3
           pkg-config libsystemd-dev help2man "$@")

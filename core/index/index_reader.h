@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,5 +85,27 @@ class IndexReader {
   const char* banners_ = nullptr;
   std::vector<InputRecord> inputs_;
 };
+
+// Which lists a dump shows (bannerc inspect, bannerd's explain page): every
+// list, or only one quarter's, one campaign's, or both.
+struct ListFilter {
+  std::optional<int> quarter;  // 1..4
+  std::optional<uint64_t> campaign_id;
+};
+
+// Calls f(quarter, list) for each list `filter` selects, in quarter order and
+// then campaign order.
+template <typename F>
+void ForEachList(const IndexReader& index, const ListFilter& filter, F&& f) {
+  for (int q = 1; q <= kQuarters; ++q) {
+    if (filter.quarter && *filter.quarter != q) continue;
+    if (filter.campaign_id) {
+      CampaignList list;
+      if (index.Find(q, *filter.campaign_id, &list)) f(q, list);
+      continue;
+    }
+    for (size_t i = 0; i < index.campaign_count(q); ++i) f(q, index.campaign_at(q, i));
+  }
+}
 
 }  // namespace banner

@@ -104,4 +104,62 @@ void AppendBannersJson(std::string* out, const CampaignList& list) {
   out->push_back(']');
 }
 
+namespace {
+
+void AppendBool(std::string* out, bool v) { out->append(v ? "true" : "false"); }
+
+void AppendInputJson(std::string* out, const InputRecord& in) {
+  out->append("{\"path\":");
+  AppendJsonString(out, in.path);
+  out->append(",\"hash\":\"");
+  AppendHex64(out, in.hash);
+  out->append("\",\"kind\":\"").append(FileKindName(in.kind)).append("\",\"quarter\":");
+  AppendInt(out, in.quarter);
+  out->append(",\"duplicate_file\":");
+  AppendBool(out, in.duplicate_file);
+  out->append(",\"rows_read\":");
+  AppendUint(out, in.rows_read);
+  out->append(",\"rows_kept\":");
+  AppendUint(out, in.rows_kept);
+  out->append(",\"rows_duplicate\":");
+  AppendUint(out, in.rows_duplicate);
+  out->append(",\"rows_rejected\":");
+  AppendUint(out, in.rows_rejected);
+  out->push_back('}');
+}
+
+}  // namespace
+
+void AppendIndexJsonMembers(std::string* out, const IndexReader& index, const ListFilter& filter) {
+  out->append("\"format_version\":");
+  AppendUint(out, index.format_version());
+  out->append(",\"checksum\":\"");
+  AppendHex64(out, index.checksum());
+  out->append("\",\"seed\":");
+  AppendUint(out, index.seed());
+  out->append(",\"inputs\":[");
+  bool first = true;
+  for (const InputRecord& in : index.inputs()) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendInputJson(out, in);
+  }
+  out->append("],\"lists\":[");
+  first = true;
+  ForEachList(index, filter, [&](int quarter, const CampaignList& list) {
+    if (!first) out->push_back(',');
+    first = false;
+    out->append("{\"quarter\":");
+    AppendInt(out, quarter);
+    out->append(",\"campaign_id\":");
+    AppendUint(out, list.campaign_id());
+    out->append(",\"x\":");
+    AppendUint(out, list.x());
+    out->append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
+    AppendBannersJson(out, list);
+    out->push_back('}');
+  });
+  out->push_back(']');
+}
+
 }  // namespace banner

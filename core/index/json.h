@@ -1,6 +1,9 @@
 // The JSON shapes shared by `bannerc inspect --json` and bannerd's API
 // (SPEC sections 4 and 5), so the two cannot drift apart, and the one
 // string-escaping loop that JSON and bannerd's logfmt records share.
+//
+// Everything appends to a caller's string and allocates nothing else, so
+// bannerd renders these on the request path into a reused buffer.
 #pragma once
 
 #include <cstdint>
@@ -41,5 +44,15 @@ inline void AppendJsonString(std::string* out, std::string_view s) {
 // Appends [{"banner_id":310,"clicks":9,"revenue":4.213377},...] in rank order;
 // revenue keeps its six decimals exactly.
 void AppendBannersJson(std::string* out, const CampaignList& list);
+
+// Appends the members of `bannerc inspect --json`'s object, without its
+// braces, so that a caller can add members of its own (bannerd's explain API
+// adds "current_quarter"):
+//
+//   "format_version":1,"checksum":"...","seed":1,"inputs":[{"path":...},...],
+//   "lists":[{"quarter":1,"campaign_id":7,"x":12,"rule":"...","banners":[...]},...]
+//
+// `inputs` is every input file; `lists` the lists `filter` selects.
+void AppendIndexJsonMembers(std::string* out, const IndexReader& index, const ListFilter& filter);
 
 }  // namespace banner

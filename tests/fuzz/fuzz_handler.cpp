@@ -18,7 +18,9 @@
 //  - a campaign page or API reply names a banner of that campaign's list,
 //    never the one in the visitor's "banners" cookie when the list has two
 //    or more, and sets the cookie, at most kRecentBannersMaxBytes, with that
-//    campaign first.
+//    campaign first;
+//  - an explain reply (/campaigns/{id}/why, /api/campaigns/{id}/why) sets no
+//    cookie.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -224,6 +226,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CheckJson(target, reply);
   w.worker->Record(reply.route, reply.status, size);
+
+  if (reply.route == Route::kWhyPage || reply.route == Route::kWhyApi) {
+    FUZZ_CHECK(reply.head.find("Set-Cookie") == std::string::npos);
+  }
 
   // A campaign reply: the banner is on the list, not the last one seen.
   if (reply.status == 200 && (reply.route == Route::kCampaignPage || reply.route == Route::kCampaignApi)) {

@@ -120,3 +120,9 @@ write("fuzz_handler", "host_missing", handler_seed(b"GET", b"/api/campaigns/1", 
 write("fuzz_handler", "host_twice", handler_seed(b"GET", b"/campaigns/1", [], 0, hosts=2))
 write("fuzz_handler", "host_http10", handler_seed(b"GET", b"/campaigns/1", [], 0, 0, hosts=0))
 write("fuzz_handler", "expect_post", handler_seed(b"POST", b"/api/campaigns/1", [], 1, 0))
+# The explain routes: a quarter picked, the cookie's banner, a campaign in no quarter, a bad quarter.
+write("fuzz_handler", "why_page", handler_seed(b"GET", b"/campaigns/7/why?quarter=2", [b"banners=7:18"]))
+write("fuzz_handler", "why_page_no_list", handler_seed(b"HEAD", b"/campaigns/104/why", [], quarter=2))
+write("fuzz_handler", "why_page_bad_quarter", handler_seed(b"GET", b"/campaigns/1/why?quarter=0&quarter=9", []))
+write("fuzz_handler", "why_api", handler_seed(b"GET", b"/api/campaigns/9223372036854775807/why", [b"banners=1:6"]))
+write("fuzz_handler", "why_api_unknown", handler_seed(b"GET", b"/%61pi/campaigns/99/%77hy", []))

@@ -1,7 +1,10 @@
-// json.h's string escaping, byte by byte, in both dialects: JSON (bannerc
+// json.h: the string escaping, byte by byte, in both dialects: JSON (bannerc
 // inspect --json, bannerd's API), valid UTF-8 JSON for any bytes at all, and
-// logfmt (bannerd's log records).
+// logfmt (bannerd's log records); the hex digits; and the members of inspect
+// --json's object that bannerd's explain API shares.
 #include "json.h"
+
+#include "index_writer.h"
 
 #include <algorithm>
 #include <optional>
@@ -209,6 +212,53 @@ TEST_CASE("AppendHex64 writes 16 lowercase digits, zero-padded") {
   out.clear();
   AppendHex64(&out, 0xfedcba9876543210ull);
   CHECK(out == "fedcba9876543210");
+}
+
+TEST_CASE("AppendIndexJsonMembers: the inspect --json members, every input, the lists the filter selects") {
+  IndexWriter w(9);
+  InputRecord in;
+  in.path = "2/clicks_2.csv";
+  in.hash = 0xabc;
+  in.kind = FileKind::kClicks;
+  in.quarter = 2;
+  in.duplicate_file = true;
+  in.rows_read = 4;
+  in.rows_kept = 3;
+  in.rows_duplicate = 1;
+  in.rows_rejected = 0;
+  w.AddInput(in);
+  const BannerStats one[] = {{310, 9, 4'213'377}};
+  const BannerStats two[] = {{5, 0, 0}, {6, 1, 1}};
+  w.AddList(1, 7, 1, Rule::kConvertedThenClicks, one);
+  w.AddList(2, 7, 0, Rule::kTopByClicks, two);
+  w.AddList(2, 8, 0, Rule::kTopByClicks, two);
+  Status st;
+  const auto index = IndexReader::FromBytes(w.Finish(), &st);
+  REQUIRE_MESSAGE(index != nullptr, st.message());
+  std::string checksum;
+  AppendHex64(&checksum, index->checksum());
+
+  const auto members = [&](const ListFilter& filter) {
+    std::string out = "{";  // appends: what is there stays
+    AppendIndexJsonMembers(&out, *index, filter);
+    return out;
+  };
+  const std::string head = "{\"format_version\":1,\"checksum\":\"" + checksum +
+                           "\",\"seed\":9,\"inputs\":[{\"path\":\"2/clicks_2.csv\",\"hash\":\"0000000000000abc\","
+                           "\"kind\":\"clicks\",\"quarter\":2,\"duplicate_file\":true,\"rows_read\":4,\"rows_kept\":3,"
+                           "\"rows_duplicate\":1,\"rows_rejected\":0}],\"lists\":[";
+  const std::string list1 = "{\"quarter\":1,\"campaign_id\":7,\"x\":1,\"rule\":\"converted_then_clicks\","
+                            "\"banners\":[{\"banner_id\":310,\"clicks\":9,\"revenue\":4.213377}]}";
+  const std::string banners2 = "\"banners\":[{\"banner_id\":5,\"clicks\":0,\"revenue\":0.000000},"
+                               "{\"banner_id\":6,\"clicks\":1,\"revenue\":0.000001}]}";
+  const std::string list2 = "{\"quarter\":2,\"campaign_id\":7,\"x\":0,\"rule\":\"top5_by_clicks\"," + banners2;
+  const std::string list3 = "{\"quarter\":2,\"campaign_id\":8,\"x\":0,\"rule\":\"top5_by_clicks\"," + banners2;
+  CHECK(members({}) == head + list1 + "," + list2 + "," + list3 + "]");
+  CHECK(members({std::nullopt, 7}) == head + list1 + "," + list2 + "]");
+  CHECK(members({2, std::nullopt}) == head + list2 + "," + list3 + "]");
+  CHECK(members({2, 8}) == head + list3 + "]");
+  CHECK(members({3, std::nullopt}) == head + "]");
+  CHECK(members({std::nullopt, 9}) == head + "]");
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The request path allocates nothing:
-//  - Handle() and RenderError() on every route once the reply has grown,
-//    counted on the calling thread;
+//  - Handle() and RenderError() on every route, the explain routes included,
+//    once the reply has grown, counted on the calling thread;
 //  - a whole keep-alive request through a running server (Asio, Beast's
 //    parser, the session, the handler) once the connection is warm, counted
 //    on every thread.
@@ -102,6 +102,10 @@ TEST_CASE("Handle and RenderError allocate nothing once the reply has grown") {
       {"GET", "/campaigns/999", ""},       {"GET", "/api/campaigns/999", ""}, {"GET", "/campaigns/abc", ""},
       {"GET", "/nope", ""},                {"POST", "/campaigns/1", ""},
       {"GET", "http://example.com/campaigns/3?x=1#y", "a=1; b3=10300"},
+      {"GET", "/campaigns/1/why", "banners=1:2Tq"}, {"GET", "/campaigns/4/why?quarter=2", full_cookie},
+      {"GET", "/api/campaigns/1/why", ""},          {"HEAD", "/api/campaigns/3/why", ""},
+      {"GET", "/campaigns/999/why", ""},            {"GET", "/api/campaigns/999/why", ""},
+      {"GET", "/campaigns/1/why?quarter=9", ""},    {"GET", "/api/campaigns/x/why", ""},
   };
   Reply reply;
   for (int pass = 0; pass < 2; ++pass) {  // the first pass grows the reply's strings

@@ -18,35 +18,12 @@ namespace banner {
 namespace {
 
 using test::ListSpec;
+using test::RecentCookie;
 
-struct Fixture {
-  explicit Fixture(const std::vector<ListSpec>& lists = test::StandardLists()) {
-    Status st;
-    auto reader = IndexReader::FromBytes(test::BuildIndex(lists), &st);
-    REQUIRE_MESSAGE(reader != nullptr, st.message());
-    snapshot.index = std::move(reader);
-    snapshot.generation = 7;
-    ctx.snapshot = &snapshot;
-    ctx.quarter = 1;
-    ctx.rng = &rng;
-    ctx.metrics = &metrics;
-    ctx.date = "Sun, 22 Nov 2026 04:20:43 GMT";
-  }
-
-  Reply Run(std::string_view target, std::string_view method = "GET", std::string_view cookie = {}) {
-    Request req;
-    req.method = method;
-    req.target = target;
-    if (!cookie.empty()) req.cookies[req.cookie_count++] = cookie;
-    Reply reply;
-    Handle(req, ctx, &reply);
-    return reply;
-  }
-
-  IndexSnapshot snapshot;
-  Rng rng{42};
-  MetricsRegistry metrics;
-  Context ctx;
+// The handler on the standard lists, or on `lists`.
+struct Fixture : test::HandlerFixture {
+  explicit Fixture(const std::vector<ListSpec>& lists = test::StandardLists())
+      : HandlerFixture(test::BuildIndex(lists)) {}
 };
 
 bool HeadHas(const Reply& r, std::string_view line) { return r.head.find(line) != std::string::npos; }
@@ -65,14 +42,6 @@ uint64_t CookieBanner(const Reply& r, uint64_t campaign) {
   uint64_t banner = 0;
   REQUIRE(RecentBanner(CookieValue(r), campaign, &banner));
   return banner;
-}
-
-// "banners=..." remembering `banner` for `campaign`.
-std::string RecentCookie(uint64_t campaign, uint64_t banner) {
-  std::string head;
-  AppendRecentBannersCookie("", campaign, banner, &head);
-  const size_t start = head.find("banners=");
-  return head.substr(start, head.find(';') - start);
 }
 
 TEST_CASE("Rng::Below is in range and covers it") {

@@ -14,6 +14,8 @@
 #include <doctest/doctest.h>
 
 #include "cookies.h"
+#include "index_reader.h"
+#include "router.h"
 
 namespace banner::test {
 
@@ -146,6 +148,36 @@ HttpResponse Fetch(uint16_t port, std::string_view target, std::string_view extr
   HttpResponse response;
   REQUIRE(client.Request(target, &response, extra_headers, method));
   return response;
+}
+
+HandlerFixture::HandlerFixture(std::string_view index_image) {
+  Status st;
+  auto reader = IndexReader::FromBytes(index_image, &st);
+  REQUIRE_MESSAGE(reader != nullptr, st.message());
+  snapshot.index = std::move(reader);
+  snapshot.generation = 7;
+  ctx.snapshot = &snapshot;
+  ctx.quarter = 1;
+  ctx.rng = &rng;
+  ctx.metrics = &metrics;
+  ctx.date = "Sun, 22 Nov 2026 04:20:43 GMT";
+}
+
+Reply HandlerFixture::Run(std::string_view target, std::string_view method, std::string_view cookie) {
+  Request req;
+  req.method = method;
+  req.target = target;
+  if (!cookie.empty()) req.cookies[req.cookie_count++] = cookie;
+  Reply reply;
+  Handle(req, ctx, &reply);
+  return reply;
+}
+
+std::string RecentCookie(uint64_t campaign, uint64_t banner) {
+  std::string head;
+  AppendRecentBannersCookie("", campaign, banner, &head);
+  const size_t start = head.find("banners=");
+  return head.substr(start, head.find(';') - start);
 }
 
 uint64_t CookieBanner(const HttpResponse& response, uint64_t campaign) {

@@ -1,6 +1,6 @@
-// Helpers for the server tests: the standard index fixture, a small blocking
-// HTTP/1.1 client over loopback, a cookie jar, and an in-process server on
-// 127.0.0.1 port 0. Folders, index files, polling and response values come
+// Helpers for the server tests: the standard index fixture, the pure handler
+// on an index (no sockets), a small blocking HTTP/1.1 client over loopback, a
+// cookie jar, and an in-process server on 127.0.0.1 port 0. Folders, index files, polling and response values come
 // from tests/common (included here, as most server tests use them).
 #pragma once
 
@@ -17,6 +17,10 @@
 #include "common/index_fixture.h"
 #include "common/response_values.h"
 #include "common/temp_dir.h"
+#include "exchange.h"
+#include "index_holder.h"
+#include "metrics.h"
+#include "rng.h"
 #include "server.h"
 
 namespace banner::test {
@@ -25,6 +29,23 @@ namespace banner::test {
 // banners, 4 with 5 banners, in every quarter; quarter q also has campaign
 // 100 + q with the single banner 1000 + q.
 std::vector<ListSpec> StandardLists();
+
+// Handle() on an index image, without sockets: snapshot generation 7, quarter
+// 1, a seeded Rng, a metrics registry and a fixed Date. Tests change ctx and
+// snapshot as they need.
+struct HandlerFixture {
+  explicit HandlerFixture(std::string_view index_image);
+  // One request: `cookie` (if any) is its one Cookie header value.
+  Reply Run(std::string_view target, std::string_view method = "GET", std::string_view cookie = {});
+
+  IndexSnapshot snapshot;
+  Rng rng{42};
+  MetricsRegistry metrics;
+  Context ctx;
+};
+
+// "banners=..." remembering `banner` for `campaign`, as a Cookie header value.
+std::string RecentCookie(uint64_t campaign, uint64_t banner);
 
 struct HttpResponse {
   int status = 0;

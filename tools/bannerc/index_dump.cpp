@@ -8,27 +8,14 @@ namespace banner {
 namespace {
 
 std::string Hex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-template <typename F>
-void ForEachList(const IndexReader& index, const DumpFilter& filter, F&& f) {
-  for (int q = 1; q <= kQuarters; ++q) {
-    if (filter.quarter && *filter.quarter != q) continue;
-    if (filter.campaign_id) {
-      CampaignList list;
-      if (index.Find(q, *filter.campaign_id, &list)) f(q, list);
-      continue;
-    }
-    for (size_t i = 0; i < index.campaign_count(q); ++i) f(q, index.campaign_at(q, i));
-  }
+  std::string out;
+  AppendHex64(&out, v);
+  return out;
 }
 
 }  // namespace
 
-std::string DumpIndexText(const IndexReader& index, const DumpFilter& filter) {
+std::string DumpIndexText(const IndexReader& index, const ListFilter& filter) {
   std::string out;
   char buf[512];
   std::snprintf(buf, sizeof buf, "format version %u, %zu bytes, checksum %s, seed %llu\n",
@@ -68,35 +55,10 @@ std::string DumpIndexText(const IndexReader& index, const DumpFilter& filter) {
   return out;
 }
 
-std::string DumpIndexJson(const IndexReader& index, const DumpFilter& filter) {
-  std::string out = "{\"format_version\":" + std::to_string(index.format_version()) + ",\"checksum\":\"" +
-                    Hex64(index.checksum()) + "\",\"seed\":" + std::to_string(index.seed()) +
-                    ",\"inputs\":[";
-  bool first = true;
-  for (const InputRecord& in : index.inputs()) {
-    if (!first) out.push_back(',');
-    first = false;
-    out += "{\"path\":";
-    AppendJsonString(&out, in.path);
-    out += ",\"hash\":\"" + Hex64(in.hash) + "\",\"kind\":\"" + std::string(FileKindName(in.kind)) +
-           "\",\"quarter\":" + std::to_string(in.quarter) +
-           ",\"duplicate_file\":" + (in.duplicate_file ? "true" : "false") +
-           ",\"rows_read\":" + std::to_string(in.rows_read) + ",\"rows_kept\":" + std::to_string(in.rows_kept) +
-           ",\"rows_duplicate\":" + std::to_string(in.rows_duplicate) +
-           ",\"rows_rejected\":" + std::to_string(in.rows_rejected) + "}";
-  }
-  out += "],\"lists\":[";
-  first = true;
-  ForEachList(index, filter, [&](int q, const CampaignList& list) {
-    if (!first) out.push_back(',');
-    first = false;
-    out += "{\"quarter\":" + std::to_string(q) + ",\"campaign_id\":" + std::to_string(list.campaign_id()) +
-           ",\"x\":" + std::to_string(list.x()) + ",\"rule\":\"" + std::string(RuleName(list.rule())) +
-           "\",\"banners\":";
-    AppendBannersJson(&out, list);
-    out.push_back('}');
-  });
-  out += "]}\n";
+std::string DumpIndexJson(const IndexReader& index, const ListFilter& filter) {
+  std::string out = "{";
+  AppendIndexJsonMembers(&out, index, filter);
+  out += "}\n";
   return out;
 }
 

@@ -3,20 +3,14 @@
 // ranked banners. As a table for people or as JSON (SPEC section 4).
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
 
 #include "index_reader.h"
 
 namespace banner {
 
-struct DumpFilter {
-  std::optional<int> quarter;
-  std::optional<uint64_t> campaign_id;
-};
-
-std::string DumpIndexText(const IndexReader& index, const DumpFilter& filter);
-std::string DumpIndexJson(const IndexReader& index, const DumpFilter& filter);
+std::string DumpIndexText(const IndexReader& index, const ListFilter& filter);
+// The object of json.h's AppendIndexJsonMembers, and a newline.
+std::string DumpIndexJson(const IndexReader& index, const ListFilter& filter);
 
 }  // namespace banner

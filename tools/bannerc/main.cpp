@@ -162,7 +162,7 @@ int Inspect(const Args& args) {
     std::fprintf(stderr, "bannerc: error: %s\n", s.message().c_str());
     return kExitData;
   }
-  const DumpFilter filter{args.quarter, args.campaign};
+  const ListFilter filter{args.quarter, args.campaign};
   const std::string out = args.json ? DumpIndexJson(*index, filter) : DumpIndexText(*index, filter);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
