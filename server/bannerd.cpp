@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   app.add_option("--events-rotate-seconds", options.events_rotate_seconds,
                  "Seconds of wall time per events file; must divide 900 (tests: 1)")
       ->check(CLI::Range(1, 900));
-  double events_flush_seconds = 1;
+  double events_flush_seconds = 0.1;
   app.add_option("--events-flush-seconds", events_flush_seconds,
                  "Seconds between two writes of the recorded events: what a crash can lose at most")
       ->check(CLI::Range(0.01, 60.0));

@@ -103,8 +103,8 @@ struct EventLogOptions {
   std::string host;            // in the file names: [A-Za-z0-9-]+
   uint32_t host_id = 0;        // in the click_ids: 0..1023
   int rotate_seconds = 900;    // divides 900
-  std::chrono::milliseconds flush_interval{1000};
-  size_t ring_events = 1 << 16;  // per I/O thread; a power of two
+  std::chrono::milliseconds flush_interval{100};
+  size_t ring_events = 1 << 17;  // per I/O thread; a power of two (5 MB)
 };
 
 class EventLog {

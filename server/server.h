@@ -61,7 +61,7 @@ struct ServerOptions {
   std::string events_host;         // empty: the host name, cut to [A-Za-z0-9-]
   int events_host_id = -1;         // -1: a hash of events_host, 0..1023
   int events_rotate_seconds = 900;
-  std::chrono::milliseconds events_flush_interval{1000};
+  std::chrono::milliseconds events_flush_interval{100};
   // Where /click/... redirects: {campaign_id} and {banner_id} are replaced;
   // CR, LF and other control characters are refused. Empty: a "thanks" page.
   std::string click_target;
