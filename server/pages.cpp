@@ -250,18 +250,19 @@ void RenderEvent(const Request& req, const Context& ctx, uint64_t campaign_id, u
     AppendUint(&r->body, banner_id);
     r->body.append(" of campaign ");
     AppendUint(&r->body, campaign_id);
-    r->body.append(" was counted.</p><p><a href=\"/\">Back to the campaigns</a></p>").append(kPageEnd);
-    BeginHead(ctx, req.version, kHtml, r);
+    r->body.append(" was counted.</p><p><a href=\"/\">Back to the campaigns</a></p>");
+    PageEnd(&r->body);
+    BeginHead(ctx, req.version, kHtmlType, r);
   } else {
     r->status = 302;
     // The target is not repeated in the body: it would need HTML escaping.
     r->body.append("<!doctype html><p>Redirecting to the advertiser.</p>\n");
-    BeginHead(ctx, req.version, kHtml, r);
+    BeginHead(ctx, req.version, kHtmlType, r);
     r->head.append("Location: ");
     AppendClickTarget(&r->head, ctx.click_target, campaign_id, banner_id);
     r->head.append("\r\n");
   }
-  r->head.append(kNoStore);
+  r->head.append(kNoStoreHeader);
   EndHead(r);
 }
 
