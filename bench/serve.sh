@@ -16,6 +16,8 @@ fastest path, the SPEC 6 peer) and a static file (open, stat and sendfile per re
      worker_processes 1) under `taskset -c 0`, `wrk -t1` under `taskset -c 1`; --rounds rounds
      of a sweep over 1, 8, 64 and 256 connections: requests/s and p50/p99/p99.9 latency;
   2. pipelined, pinned: 64 connections, 16 requests per write (wrk Lua pipeline), --rounds rounds;
+     then bannerd with --events-dir (every page view an impression written to a temp folder)
+     against bannerd without, pinned, keep-alive and pipelined, --rounds alternating rounds;
   3. connection per request (Connection: close), pinned, 64 connections, one run each;
   4. unpinned: bannerd --threads 2, nginx worker_processes 2 and wrk -t2 sharing both cores,
      one sweep over the same connection counts.
@@ -110,6 +112,10 @@ start_nginx return 1 "${pin_server[@]}"
 port[pinned/nginx]=$started_port
 start_nginx static 1 "${pin_server[@]}"
 port[pinned/nginx-static]=$started_port
+bannerd_args=(--events-dir "$tmp/events")
+start_bannerd 1 "${pin_server[@]}"
+port[pinned/bannerd-events]=$started_port
+bannerd_args=()
 start_bannerd 2
 port[unpinned/bannerd]=$started_port
 bd_pid=$started_pid
@@ -178,6 +184,15 @@ log "pipelined ($pipeline_depth per write), pinned: $rounds round(s), $headline_
 for r in $(seq "$rounds"); do
   for s in "${servers[@]}"; do WRK_PIPELINE=$pipeline_depth measure pipelined "$r" "$s" "$headline_conns"; done
 done
+log "events on against off, pinned: $rounds round(s), $headline_conns connections, keep-alive and pipelined"
+for r in $(seq "$rounds"); do
+  for s in bannerd bannerd-events; do measure events "$r" "$s" "$headline_conns"; done
+  for s in bannerd bannerd-events; do WRK_PIPELINE=$pipeline_depth measure events-pipelined "$r" "$s" "$headline_conns"; done
+done
+events_recorded=$(curl -s "http://127.0.0.1:${port[pinned/bannerd-events]}/metrics" |
+  awk '/^banner_events_recorded_total/ { s += $2 } END { print s + 0 }')
+events_dropped=$(curl -s "http://127.0.0.1:${port[pinned/bannerd-events]}/metrics" |
+  awk '/^banner_events_dropped_total/ { s += $2 } END { print s + 0 }')
 log "connection per request (Connection: close), pinned, $headline_conns connections"
 for s in "${servers[@]}"; do wrk_header="Connection: close" measure close 1 "$s" "$headline_conns"; done
 log "unpinned (2 server threads, wrk -t2, both cores): a sweep over ${sweep_conns[*]} connections"
@@ -226,6 +241,19 @@ one_row() {  # mode connections -> markdown row per server
       "$(sumcol "$1" "$s" "$2" socket_errors)"
   done
 }
+events_cost() {  # mode -> the median over rounds of 1 - events-on rps / events-off rps, in %
+  paste <(col "$1" bannerd "$headline_conns" rps) <(col "$1" bannerd-events "$headline_conns" rps) |
+    awk '{printf "%.4f\n", 100 * (1 - $2 / $1)}' | median | xargs printf '%.1f'
+}
+events_rows() {
+  local m label
+  for m in events events-pipelined; do
+    label="keep-alive"; [ "$m" = events-pipelined ] && label="pipelined $pipeline_depth"
+    printf '| %s | %.0f | %.0f | %s %% | %s | %s |\n' "$label" "$(med "$m" bannerd "$headline_conns" rps)" \
+      "$(med "$m" bannerd-events "$headline_conns" rps)" "$(events_cost "$m")" \
+      "$(med "$m" bannerd "$headline_conns" p99_ms)" "$(med "$m" bannerd-events "$headline_conns" p99_ms)"
+  done
+}
 head_ratio=$(ratio pinned "$headline_conns")
 static_ratio=$(ratio pinned "$headline_conns" nginx-static)
 rps_ok=1 p99_ok=1
@@ -234,7 +262,7 @@ for c in "${sweep_conns[@]}"; do
   awk -v b="$(med pinned bannerd "$c" p99_ms)" -v n="$(med pinned nginx "$c" p99_ms)" 'BEGIN { exit !(b <= n) }' || p99_ok=0
 done
 verdict() { [ "$1" = 1 ] && echo "met" || echo "NOT met"; }
-errors=$(awk -F'\t' '$3 == "bannerd" { s += $10 + $11 } END { print s + 0 }' "$out/serve_rounds.tsv")
+errors=$(awk -F'\t' '$3 ~ /^bannerd/ { s += $10 + $11 } END { print s + 0 }' "$out/serve_rounds.tsv")
 {
   echo "# bannerd per core vs nginx ($(date -u +'%Y-%m-%d %H:%M UTC'))"
   echo
@@ -263,6 +291,17 @@ errors=$(awk -F'\t' '$3 == "bannerd" { s += $10 + $11 } END { print s + 0 }' "$o
   echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   one_row pipelined "$headline_conns"
+  echo
+  echo "## Events on, pinned: bannerd --events-dir against bannerd without ($rounds alternating round(s))"
+  echo
+  echo "Every page view records an impression (server/event_log.h) into a folder under /tmp; the"
+  echo "writer thread shares CPU 0 with the I/O thread. Cost: the median over rounds of the drop in"
+  echo "requests/s (target: within 10 %). Events recorded over the whole run: $events_recorded,"
+  echo "dropped: $events_dropped."
+  echo
+  echo "| run, $headline_conns connections | events off req/s | events on req/s | cost | off p99 ms | on p99 ms |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  events_rows
   echo
   echo "## Connection per request (Connection: close), pinned, $headline_conns connections (1 run)"
   echo

@@ -79,12 +79,14 @@ wait_http() {  # url pid
   return 1
 }
 
+bannerd_args=()  # extra bannerd options for the next start_bannerd
 # start_bannerd THREADS [PIN...]: starts bannerd on a free port (PIN: a command prefix such as
 # `taskset -c 0`); sets started_pid and started_port.
 start_bannerd() {
   local threads=$1 log="$tmp/bannerd-$1-${#pids[@]}.log" port=""
   shift
-  "$@" "$BANNERD" --index "$index" --listen 127.0.0.1:0 --threads "$threads" --quarter 1 --no-watch 2>"$log" &
+  "$@" "$BANNERD" --index "$index" --listen 127.0.0.1:0 --threads "$threads" --quarter 1 --no-watch \
+    "${bannerd_args[@]}" 2>"$log" &
   started_pid=$!
   pids+=("$started_pid")
   for _ in $(seq 100); do

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
       "current quarter, never the same one twice in a row to a visitor (a cookie remembers the last).\n"
       "Routes: / /campaigns/{id} /api/campaigns/{id} /campaigns/{id}/why /api/campaigns/{id}/why\n"
       "/images/{id} /healthz /readyz /metrics\n"
+      "(with --events-dir: /i/{campaign}/{banner}.gif /click/{campaign}/{banner})\n"
       "Reloads the index when the file its path names changes (inotify, and a periodic check) or on SIGHUP;\n"
       "SIGTERM/SIGINT stop gracefully (SIGTERM after --drain-seconds). Under systemd (Type=notify) it\n"
       "reports READY, RELOADING, STOPPING."};
@@ -76,6 +77,23 @@ int main(int argc, char** argv) {
                  "Seconds between two stat()s of the index path, the backstop for changes inotify can't\n"
                  "see (network file systems); 0: never")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--events-dir", options.events_dir,
+                 "Record impressions (page views, /i/{campaign}/{banner}.gif) and clicks (/click/{campaign}/{banner})\n"
+                 "in this folder as the CSVs bannerc reads: one file per kind, quarter and quarter-hour, renamed\n"
+                 "into place when its quarter-hour closes (`bannerc watch` on this folder picks them up)");
+  app.add_option("--click-target", options.click_target,
+                 "Where /click/... redirects (302); {campaign_id} and {banner_id} are replaced. Empty: a thanks page");
+  app.add_option("--events-host", options.events_host, "Host name in the events file names (default: the host name)");
+  app.add_option("--events-host-id", options.events_host_id,
+                 "0-1023, distinct per bannerd host: the top bits of every click_id (default: a hash of --events-host)")
+      ->check(CLI::Range(-1, 1023));
+  app.add_option("--events-rotate-seconds", options.events_rotate_seconds,
+                 "Seconds of wall time per events file; must divide 900 (tests: 1)")
+      ->check(CLI::Range(1, 900));
+  double events_flush_seconds = 0.1;
+  app.add_option("--events-flush-seconds", events_flush_seconds,
+                 "Seconds between two writes of the recorded events: what a crash can lose at most")
+      ->check(CLI::Range(0.01, 60.0));
   std::string log_format = "logfmt";
   app.add_option("--log-format", log_format, "Log records on stderr as logfmt or json (one object per line)")
       ->check(CLI::IsMember({"logfmt", "json"}));
@@ -93,12 +111,14 @@ int main(int argc, char** argv) {
   options.image_cache_bytes = image_cache_mb << 20;
   options.watch = !no_watch;
   options.poll_interval = Millis(poll_interval);
+  options.events_flush_interval = Millis(events_flush_seconds);
   options.handle_signals = true;
   banner::LogFormat format = banner::LogFormat::kLogfmt;
   banner::ParseLogFormat(log_format, &format);  // checked by IsMember above
   banner::SetLogFormat(format);
 
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);  // an events file over RLIMIT_FSIZE: write() fails, the events are counted as dropped
   banner::Status status;
   auto server = banner::Server::Create(options, &status);
   if (!server) {

@@ -19,6 +19,7 @@
 
 namespace banner {
 
+class EventSink;
 class ImageStore;
 class Rng;
 struct IndexSnapshot;
@@ -36,6 +37,9 @@ struct Request {
   // What the request asks for (Beast's keep_alive()), and false when the
   // session answers before reading the body (Expect: 100-continue).
   bool keep_alive = true;
+  // "Purpose: prefetch" or "Sec-Purpose: prefetch...": a browser fetching
+  // ahead, not a person looking; records no event.
+  bool prefetch = false;
 };
 
 struct Context {
@@ -48,6 +52,10 @@ struct Context {
   std::string_view date;  // IMF-fixdate for the Date header, or empty
   bool closing = false;   // server is stopping: answer with Connection: close
   bool draining = false;  // SIGTERM's drain period: /readyz answers 503
+  // With --events-dir: the calling I/O thread's sink, and --click-target
+  // (empty: a "thanks" page). Null: no event routes, no event links.
+  EventSink* events = nullptr;
+  std::string_view click_target;
 };
 
 // A rendered response. The session writes head, then payload() (empty for

@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include "event_log.h"
+
 #include "index_reader.h"
 #include "json.h"
 #include "money.h"
@@ -42,6 +44,8 @@ std::string_view RouteName(Route route) {
     case Route::kHealthz: return "healthz";
     case Route::kReadyz: return "readyz";
     case Route::kMetrics: return "metrics";
+    case Route::kClick: return "click";
+    case Route::kBeacon: return "impression_beacon";
     case Route::kNotFound: return "not_found";
     case Route::kBadRequest: return "bad_request";
   }
@@ -156,6 +160,7 @@ void MetricsRegistry::Render(const IndexSnapshot* snapshot, int64_t now_unix, st
   out->append("banner_process_start_time_seconds ");
   AppendInt(out, start_unix);
   out->append("\n");
+  if (events != nullptr) events->RenderMetrics(now_unix, out);
 }
 
 }  // namespace banner

@@ -19,6 +19,7 @@
 
 namespace banner {
 
+class EventLog;
 struct IndexSnapshot;
 
 // What a request was routed to; a label of banner_http_requests_total.
@@ -33,6 +34,8 @@ enum class Route : uint8_t {
   kHealthz,
   kReadyz,
   kMetrics,
+  kClick,       // GET /click/{campaign}/{banner}
+  kBeacon,      // GET /i/{campaign}/{banner}.gif
   kNotFound,  // unknown path
   kBadRequest,  // the request could not be parsed at all; keep last (kRouteCount)
 };
@@ -80,6 +83,7 @@ class MetricsRegistry {
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<int64_t> connections_open{0};
   int64_t start_unix = 0;
+  const EventLog* events = nullptr;  // with --events-dir: its counters too
 
  private:
   std::deque<WorkerMetrics> workers_;  // deque: stable addresses

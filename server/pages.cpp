@@ -7,6 +7,7 @@
 
 #include "choice.h"
 #include "cookies.h"
+#include "event_log.h"
 #include "images.h"
 #include "index_format.h"
 #include "index_holder.h"
@@ -36,6 +37,62 @@ void AppendBreakableName(std::string* out, std::string_view name) {
     out->push_back(c);
     if (c == '_') out->append("<wbr>");
   }
+}
+
+// The smallest transparent GIF (1x1, 43 bytes), the classic tracking pixel.
+constexpr unsigned char kPixelGif[] = {
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
+    0x02, 0x44, 0x01, 0x00, 0x3b};
+
+// A person looking at the answer: neither a HEAD nor a browser's prefetch.
+bool IsView(const Request& req) { return req.method == "GET" && !req.prefetch; }
+
+void RecordEvent(const Context& ctx, EventKind kind, uint64_t campaign_id, uint64_t banner_id) {
+  Event e;
+  e.served_unix = ctx.now_unix;
+  e.campaign_id = campaign_id;
+  e.banner_id = banner_id;
+  e.kind = kind;
+  e.quarter = static_cast<uint8_t>(ctx.quarter);
+  if (kind == EventKind::kClick) e.click_id = ctx.events->NextClickId(ctx.now_unix);
+  ctx.events->Record(e);
+}
+
+// "/click/7/70"-style paths of an event route.
+void AppendEventPath(std::string* out, std::string_view prefix, uint64_t campaign_id, uint64_t banner_id,
+                     std::string_view suffix) {
+  out->append(prefix);
+  AppendUint(out, campaign_id);
+  out->push_back('/');
+  AppendUint(out, banner_id);
+  out->append(suffix);
+}
+
+// --click-target with its placeholders replaced. The ids are decimal digits,
+// which URL-encoding leaves as they are.
+void AppendClickTarget(std::string* out, std::string_view target, uint64_t campaign_id, uint64_t banner_id) {
+  constexpr std::string_view kCampaign = "{campaign_id}";
+  constexpr std::string_view kBanner = "{banner_id}";
+  while (!target.empty()) {
+    if (target.starts_with(kCampaign)) {
+      AppendUint(out, campaign_id);
+      target.remove_prefix(kCampaign.size());
+    } else if (target.starts_with(kBanner)) {
+      AppendUint(out, banner_id);
+      target.remove_prefix(kBanner.size());
+    } else {
+      out->push_back(target.front());
+      target.remove_prefix(1);
+    }
+  }
+}
+
+bool OnList(const CampaignList& list, uint64_t banner_id) {
+  for (size_t j = 0; j < list.size(); ++j) {
+    if (list.banner_id(j) == banner_id) return true;
+  }
+  return false;
 }
 
 void RenderUnknownCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r) {
@@ -78,7 +135,12 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     AppendUint(&b, banner_id);
     b.append(",\"x\":");
     AppendUint(&b, list.x());
-    b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",\"banners\":");
+    b.append(",\"rule\":\"").append(RuleName(list.rule())).append("\",");
+    if (ctx.events != nullptr) {
+      AppendEventPath(&b, "\"impression_url\":\"/i/", campaign_id, banner_id, ".gif\",");
+      AppendEventPath(&b, "\"click_url\":\"/click/", campaign_id, banner_id, "\",");
+    }
+    b.append("\"banners\":");
     AppendBannersJson(&b, list);
     b.append("}\n");
     BeginHead(ctx, req.version, kJsonType, r);
@@ -87,11 +149,18 @@ void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id
     auto t = std::to_chars(title + 9, title + sizeof title, campaign_id);
     const std::string_view title_text(title, static_cast<size_t>(t.ptr - title));
     PageStart(&b, title_text);
-    b.append("<h1>").append(title_text).append("</h1><img src=\"/images/");
+    b.append("<h1>").append(title_text).append("</h1>");
+    if (ctx.events != nullptr) AppendEventPath(&b, "<a href=\"/click/", campaign_id, banner_id, "\">");
+    b.append("<img src=\"/images/");
     AppendUint(&b, banner_id);
     b.append("\" alt=\"Banner ");
     AppendUint(&b, banner_id);
-    b.append("\"><p class=\"meta\">Banner ");
+    b.append("\">");
+    if (ctx.events != nullptr) {
+      b.append("</a>");
+      if (IsView(req)) RecordEvent(ctx, EventKind::kImpression, campaign_id, banner_id);
+    }
+    b.append("<p class=\"meta\">Banner ");
     AppendUint(&b, banner_id);
     b.append(" of campaign ");
     AppendUint(&b, campaign_id);
@@ -158,6 +227,41 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r) {
   b.append(" &middot; <a href=\"/metrics\">metrics</a></p>");
   PageEnd(&b);
   BeginHead(ctx, version, kHtmlType, r);
+  r->head.append(kNoStoreHeader);
+  EndHead(r);
+}
+
+void RenderEvent(const Request& req, const Context& ctx, uint64_t campaign_id, uint64_t banner_id, bool click,
+                 Reply* r) {
+  CampaignList list;
+  if (!ctx.snapshot->index->Find(ctx.quarter, campaign_id, &list) || !OnList(list, banner_id)) {
+    char text[112];
+    const int n = std::snprintf(text, sizeof text, "Banner %" PRIu64 " is not on campaign %" PRIu64
+                                "'s list in quarter %d.", banner_id, campaign_id, ctx.quarter);
+    return RenderErrorPage(404, std::string_view(text, static_cast<size_t>(n)), ctx, req.version, r);
+  }
+  if (IsView(req)) RecordEvent(ctx, click ? EventKind::kClick : EventKind::kImpression, campaign_id, banner_id);
+  if (!click) {
+    r->external = std::string_view(reinterpret_cast<const char*>(kPixelGif), sizeof kPixelGif);
+    BeginHead(ctx, req.version, "image/gif", r);
+  } else if (ctx.click_target.empty()) {
+    PageStart(&r->body, "Thanks");
+    r->body.append("<h1>Thanks</h1><p>Your click on banner ");
+    AppendUint(&r->body, banner_id);
+    r->body.append(" of campaign ");
+    AppendUint(&r->body, campaign_id);
+    r->body.append(" was counted.</p><p><a href=\"/\">Back to the campaigns</a></p>");
+    PageEnd(&r->body);
+    BeginHead(ctx, req.version, kHtmlType, r);
+  } else {
+    r->status = 302;
+    // The target is not repeated in the body: it would need HTML escaping.
+    r->body.append("<!doctype html><p>Redirecting to the advertiser.</p>\n");
+    BeginHead(ctx, req.version, kHtmlType, r);
+    r->head.append("Location: ");
+    AppendClickTarget(&r->head, ctx.click_target, campaign_id, banner_id);
+    r->head.append("\r\n");
+  }
   r->head.append(kNoStoreHeader);
   EndHead(r);
 }

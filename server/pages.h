@@ -25,9 +25,21 @@ void RenderRootPage(const Context& ctx, unsigned version, Reply* r);
 // GET /campaigns/{id} (json false) and /api/campaigns/{id} (json true): a
 // banner of the campaign's list, or a 404 (HTML or JSON) for a campaign
 // without one in this quarter. Sets the visitor's "banners" cookie and
-// expires the old per-campaign ones (cookies.h). The page links to the
-// campaign's explain page.
+// expires the old per-campaign ones (cookies.h). With ctx.events the page
+// records its impression (not for HEAD or a prefetch) and links the banner to
+// /click/...; the JSON carries "impression_url" and "click_url" instead (API
+// users record their own impressions). The page links to the campaign's
+// explain page.
 void RenderCampaign(const Request& req, const Context& ctx, uint64_t campaign_id, bool json, Reply* r);
+
+// With --events-dir (ctx.events): GET /click/{campaign}/{banner} (click: true)
+// records a click and answers 302 to ctx.click_target ({campaign_id} and
+// {banner_id} replaced), or a "thanks" page without one; GET
+// /i/{campaign}/{banner}.gif records an impression and answers a 1x1 GIF. A
+// pair that is not on the current quarter's list of the current index is a 404
+// and records nothing; HEAD and prefetches answer the same but record nothing.
+void RenderEvent(const Request& req, const Context& ctx, uint64_t campaign_id, uint64_t banner_id, bool click,
+                 Reply* r);
 
 // GET /campaigns?id={id}: 302 to /campaigns/{id}.
 void RenderCampaignRedirect(uint64_t campaign_id, const Context& ctx, unsigned version, Reply* r);

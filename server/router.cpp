@@ -16,8 +16,10 @@ constexpr std::string_view kBadQuarter = "A quarter is 1, 2, 3 or 4.";
 
 // The route for `path`; *arg is what follows a route's prefix ("7" in
 // "/campaigns/7").
-Route RouteOf(std::string_view path, std::string_view* arg) {
+Route RouteOf(std::string_view path, bool events, std::string_view* arg) {
   constexpr std::string_view kCampaigns = "/campaigns/";
+  constexpr std::string_view kClick = "/click/";
+  constexpr std::string_view kBeacon = "/i/";
   constexpr std::string_view kApi = "/api/campaigns/";
   constexpr std::string_view kImages = "/images/";
   constexpr std::string_view kWhy = "/why";
@@ -34,11 +36,26 @@ Route RouteOf(std::string_view path, std::string_view* arg) {
     *arg = path.substr(kImages.size());
     return Route::kImage;
   }
+  if (events && path.starts_with(kClick)) {
+    *arg = path.substr(kClick.size());
+    return Route::kClick;
+  }
+  if (events && path.starts_with(kBeacon) && path.ends_with(".gif")) {
+    *arg = path.substr(kBeacon.size(), path.size() - kBeacon.size() - 4);
+    return Route::kBeacon;
+  }
   if (path == "/campaigns") return Route::kCampaignForm;
   if (path == "/healthz") return Route::kHealthz;
   if (path == "/readyz") return Route::kReadyz;
   if (path == "/metrics") return Route::kMetrics;
   return Route::kNotFound;
+}
+
+// "{campaign_id}/{banner_id}"
+bool ParseIdPair(std::string_view arg, uint64_t* campaign_id, uint64_t* banner_id) {
+  const size_t slash = arg.find('/');
+  return slash != std::string_view::npos && ParseId(arg.substr(0, slash), campaign_id) &&
+         ParseId(arg.substr(slash + 1), banner_id);
 }
 
 // The value of `key` in an application/x-www-form-urlencoded query, raw.
@@ -102,7 +119,7 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
     return RenderFailure(api, 400, "The path has a '%' that is not followed by two hex digits.", ctx, req.version, r);
   }
   std::string_view arg;
-  r->route = decoding == PathDecoding::kOk ? RouteOf(path, &arg) : Route::kNotFound;
+  r->route = decoding == PathDecoding::kOk ? RouteOf(path, ctx.events != nullptr, &arg) : Route::kNotFound;
   if (r->route == Route::kNotFound) {
     return RenderFailure(api, 404, "There is nothing at this address.", ctx, req.version, r);
   }
@@ -111,7 +128,15 @@ void Handle(const Request& req, const Context& ctx, Reply* r) {
   }
 
   uint64_t id = 0;
+  uint64_t banner_id = 0;
   switch (r->route) {
+    case Route::kClick:
+    case Route::kBeacon:
+      if (!ParseIdPair(arg, &id, &banner_id)) {
+        return RenderErrorPage(400, "Expected /click/{campaign_id}/{banner_id} or /i/{campaign_id}/{banner_id}.gif, "
+                                    "both decimal numbers.", ctx, req.version, r);
+      }
+      return RenderEvent(req, ctx, id, banner_id, r->route == Route::kClick, r);
     case Route::kCampaignPage:
     case Route::kCampaignApi:
       if (!ParseId(arg, &id)) return RenderFailure(api, 400, kBadCampaignId, ctx, req.version, r);

@@ -3,7 +3,8 @@
 //
 //   Handle(request view, context {snapshot, quarter, rng, images, ...}) -> reply bytes
 //
-// Routes and statuses: SPEC section 5. Absolute-form targets are routed by
+// Routes and statuses: SPEC section 5; /click/... and /i/....gif only with
+// an events sink in the context (--events-dir). Absolute-form targets are routed by
 // their path, with its percent-encoded unreserved characters decoded
 // (request_target.h); the query is read only by GET /campaigns?id=N and
 // GET /campaigns/{id}/why?quarter=N. An

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -24,6 +25,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "event_log.h"
 #include "index_reader.h"
 #include "images.h"
 #include "index_holder.h"
@@ -136,6 +138,25 @@ std::unique_ptr<IndexReader> LoadIndex(const std::string& path, bool map_file, S
   return IndexReader::FromBytes(std::move(bytes), error);
 }
 
+// The host name cut to what an events file name may hold.
+std::string DefaultEventsHost() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "bannerd";
+  std::string host;
+  for (const char* c = name; *c != '\0' && *c != '.'; ++c) {
+    if (std::isalnum(static_cast<unsigned char>(*c)) || *c == '-') host.push_back(*c);
+  }
+  return host.empty() ? "bannerd" : host;
+}
+
+// FNV-1a of the host name: distinct hosts get distinct click_id prefixes
+// unless two of 1024 collide; --events-host-id makes it certain.
+uint32_t HostIdOf(std::string_view host) {
+  uint32_t h = 2166136261u;
+  for (char c : host) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h % (kMaxHostId + 1);
+}
+
 // Counts down the workers that have switched to a new snapshot.
 struct Ack {
   explicit Ack(size_t n, std::function<void(Status)> cb) : left(n), done(std::move(cb)) {}
@@ -149,6 +170,7 @@ struct Server::Impl {
   MetricsRegistry metrics;
   Shared shared;
   std::unique_ptr<ImageStore> images;
+  std::unique_ptr<EventLog> events;  // declared before the workers: outlives them
   IndexHolder holder;
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::thread> threads;
@@ -289,6 +311,28 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
       return nullptr;
     }
   }
+  for (char c : opts.click_target) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      *error = Status::Error("--click-target must not hold CR, LF or other control characters "
+                             "(they would split the Location header)");
+      return nullptr;
+    }
+  }
+  if (!opts.events_dir.empty()) {
+    EventLogOptions events;
+    events.dir = opts.events_dir;
+    events.host = opts.events_host.empty() ? DefaultEventsHost() : opts.events_host;
+    events.host_id = opts.events_host_id >= 0 ? static_cast<uint32_t>(opts.events_host_id) : HostIdOf(events.host);
+    events.rotate_seconds = opts.events_rotate_seconds;
+    events.flush_interval = opts.events_flush_interval;
+    s.events = EventLog::Create(events, opts.threads, &st);
+    if (!s.events) {
+      *error = st;
+      return nullptr;
+    }
+    s.shared.events = s.events.get();
+    s.metrics.events = s.events.get();
+  }
   RaiseFileLimit();
 
   s.metrics.start_unix = NowUnix();
@@ -305,7 +349,8 @@ std::unique_ptr<Server> Server::Create(const ServerOptions& options, Status* err
   try {
     for (unsigned i = 0; i < opts.threads; ++i) {
       const uint64_t seed = (uint64_t{entropy()} << 32) ^ entropy() ^ (uint64_t{i} * 0x9e3779b97f4a7c15ull);
-      s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed, first));
+      EventSink* sink = s.events ? s.events->sink(i) : nullptr;
+      s.workers.push_back(std::make_unique<Worker>(&s.shared, s.metrics.AddWorker(), seed, first, sink));
     }
   } catch (const std::exception& e) {
     *error = Status::Error(std::string("cannot set up the I/O threads: ") + e.what() + kReactorHint);
@@ -367,6 +412,7 @@ void Server::Start() {
       LogEvent("warn", "watch_failed", fields);
     }
   }
+  if (s.events) s.events->Start();
   for (size_t i = 0; i < s.workers.size(); ++i) {
     Worker* worker = s.workers[i].get();
     s.threads.emplace_back([worker, i] {
@@ -405,6 +451,7 @@ void Server::Wait() {
   if (!s.started || s.waited) return;
   s.waited = true;
   for (auto& t : s.threads) t.join();
+  if (s.events) s.events->Stop();  // every event recorded: written and renamed into place
   // The control thread tears the watcher and the signal set down itself and
   // returns once their cancelled operations have completed. Stopping it
   // instead would leave those operations to the io_context's destructor,

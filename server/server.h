@@ -56,6 +56,15 @@ struct ServerOptions {
   bool watch = true;
   std::chrono::milliseconds poll_interval{1000};
   bool handle_signals = false;  // SIGHUP/SIGTERM/SIGINT (bannerd: true)
+  // Impressions and clicks (event_log.h); empty events_dir: none recorded.
+  std::string events_dir;
+  std::string events_host;         // empty: the host name, cut to [A-Za-z0-9-]
+  int events_host_id = -1;         // -1: a hash of events_host, 0..1023
+  int events_rotate_seconds = 900;
+  std::chrono::milliseconds events_flush_interval{100};
+  // Where /click/... redirects: {campaign_id} and {banner_id} are replaced;
+  // CR, LF and other control characters are refused. Empty: a "thanks" page.
+  std::string click_target;
 };
 
 class Server {

@@ -38,6 +38,13 @@ bool ExpectsContinue(const Message& msg) {
   return it != msg.end() && beast::iequals(it->value(), "100-continue");
 }
 
+// "Purpose: prefetch" (older browsers) or "Sec-Purpose: prefetch" (with
+// ";prerender" or other parameters after it).
+bool IsPrefetch(std::string_view name, std::string_view value) {
+  return (beast::iequals(name, "sec-purpose") || beast::iequals(name, "purpose")) && value.size() >= 8 &&
+         beast::iequals(value.substr(0, 8), "prefetch");
+}
+
 }  // namespace
 
 Session::Session(Socket&& socket, Worker* worker)
@@ -181,6 +188,8 @@ void Session::Respond() {
       ++req.host_count;
     } else if (field.name() == http::field::cookie && req.cookie_count < kMaxCookieHeaders) {
       req.cookies[req.cookie_count++] = field.value();
+    } else if (field.name() == http::field::unknown && IsPrefetch(field.name_string(), field.value())) {
+      req.prefetch = true;
     }
   }
   Handle(req, worker_->MakeContext(stopping_), &reply_);

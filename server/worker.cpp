@@ -55,7 +55,7 @@ Clock::duration TickOf(const std::array<Clock::duration, kTimeoutKinds>& lengths
 }  // namespace
 
 Worker::Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
-               std::shared_ptr<const IndexSnapshot> snapshot)
+               std::shared_ptr<const IndexSnapshot> snapshot, EventSink* events)
     : shared_(shared),
       metrics_(metrics),
       timeouts_(TimeoutLengths(shared->options), TickOf(TimeoutLengths(shared->options))),
@@ -66,6 +66,7 @@ Worker::Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
       shutdown_timer_(ioc_),
       ticker_(ioc_),
       rng_(seed),
+      events_(events),
       snapshot_(std::move(snapshot)) {
   ReadClocks();
 }
@@ -159,6 +160,8 @@ Context Worker::MakeContext(bool closing) {
   ctx.date = std::string_view(date_, date_len_);
   ctx.closing = closing || stopping_;
   ctx.draining = shared_->draining.load(std::memory_order_relaxed);
+  ctx.events = events_;
+  ctx.click_target = shared_->options.click_target;
   return ctx;
 }
 

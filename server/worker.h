@@ -52,6 +52,8 @@ namespace banner {
 class Session;
 class Listener;
 class ImageStore;
+class EventLog;
+class EventSink;
 
 // A connection's socket, bound to its worker's io_context (no type-erased
 // executor on the request path).
@@ -66,13 +68,15 @@ struct Shared {
   const ImageStore* images = nullptr;
   MetricsRegistry* metrics = nullptr;
   std::vector<Worker*> workers;  // all of them, set before any runs
+  EventLog* events = nullptr;    // with --events-dir
 };
 
 class Worker {
  public:
   // Serves `snapshot` (never null) until Install() replaces it.
+  // `events`: this worker's sink, or null without --events-dir.
   Worker(const Shared* shared, WorkerMetrics* metrics, uint64_t seed,
-         std::shared_ptr<const IndexSnapshot> snapshot);
+         std::shared_ptr<const IndexSnapshot> snapshot, EventSink* events);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -139,6 +143,7 @@ class Worker {
   boost::asio::steady_timer ticker_;
   bool ticking_ = false;  // ticker_ has a wait pending that will tick
   Rng rng_;
+  EventSink* const events_;
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::shared_ptr<Listener> listener_;
   boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();  // of the listening address

@@ -5,8 +5,8 @@
 // the same bytes.
 //
 // Input (FuzzedDataProvider): method, target, then up to 4 cookie values,
-// then flags (HTTP version, keep-alive, closing, quarter, Host count) from
-// the last bytes. Checks on every reply:
+// then flags (HTTP version, keep-alive, closing, quarter, Host count, events
+// on, prefetch) from the last bytes. Checks on every reply:
 //  - the head is one status line and CRLF-terminated header lines ending in
 //    an empty line: no request byte can split or inject a header;
 //  - Content-Length is the length of the body (also for HEAD, which sends none);
@@ -20,7 +20,11 @@
 //    or more, and sets the cookie, at most kRecentBannersMaxBytes, with that
 //    campaign first;
 //  - an explain reply (/campaigns/{id}/why, /api/campaigns/{id}/why) sets no
-//    cookie.
+//    cookie;
+//  - with events on, a GET that is no prefetch and is answered 200 or 302 by
+//    a campaign page, /click or /i/...gif records exactly one event of a
+//    pair on the list (a click: a 302 to the substituted target); anything else records
+//    nothing, and with events off the event routes do not exist.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,6 +41,7 @@
 #include <vector>
 
 #include "cookies.h"
+#include "event_log.h"
 #include "fuzz_check.h"
 #include "id.h"
 #include "images.h"
@@ -60,6 +65,8 @@ struct World {
   MetricsRegistry metrics;
   WorkerMetrics* worker = nullptr;
   Rng rng{42};
+  EventSink events{1024, 0, 0};
+  std::vector<Event> recorded;
 };
 World* g_world = nullptr;
 
@@ -209,6 +216,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.now_unix = 1700000000;
   ctx.date = "Tue, 14 Nov 2023 22:13:20 GMT";
   ctx.closing = fdp.ConsumeBool();
+  const bool events_on = fdp.ConsumeBool();
+  if (events_on) {
+    ctx.events = &w.events;
+    ctx.click_target = "https://shop.example/?b={banner_id}&c={campaign_id}";
+  }
+  req.prefetch = fdp.ConsumeBool();
 
   Reply reply;
   Handle(req, ctx, &reply);
@@ -229,6 +242,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if (reply.route == Route::kWhyPage || reply.route == Route::kWhyApi) {
     FUZZ_CHECK(reply.head.find("Set-Cookie") == std::string::npos);
+  }
+
+  // Events: one per view of a page, beacon or click, none otherwise.
+  w.recorded.clear();
+  w.events.Drain(&w.recorded);
+  const bool event_route =
+      reply.route == Route::kCampaignPage || reply.route == Route::kClick || reply.route == Route::kBeacon;
+  const bool view = method == "GET" && !req.prefetch && (reply.status == 200 || reply.status == 302);
+  FUZZ_CHECK(w.recorded.size() == (events_on && event_route && view ? 1u : 0u));
+  if (!events_on) FUZZ_CHECK(reply.route != Route::kClick && reply.route != Route::kBeacon);
+  if (reply.status == 302 && reply.route != Route::kCampaignForm) {
+    FUZZ_CHECK(reply.route == Route::kClick);
+    std::string_view location;
+    FUZZ_CHECK(HeaderValue(reply.head, "Location", &location));
+    FUZZ_CHECK(StartsWith(location, "https://shop.example/?b="));
+  }
+  if (!w.recorded.empty()) {
+    const Event& e = w.recorded.front();
+    FUZZ_CHECK(e.kind == (reply.route == Route::kClick ? EventKind::kClick : EventKind::kImpression));
+    FUZZ_CHECK(e.quarter == ctx.quarter);
+    CampaignList list;
+    FUZZ_CHECK(w.snapshot->index->Find(ctx.quarter, e.campaign_id, &list));
+    bool on_list = false;
+    for (size_t i = 0; i < list.size(); ++i) on_list |= list.banner_id(i) == e.banner_id;
+    FUZZ_CHECK(on_list);
+    if (reply.route == Route::kClick) {
+      std::string_view location;
+      FUZZ_CHECK(HeaderValue(reply.head, "Location", &location));
+      FUZZ_CHECK(location == "https://shop.example/?b=" + std::to_string(e.banner_id) +
+                                 "&c=" + std::to_string(e.campaign_id));
+    }
   }
 
   // A campaign reply: the banner is on the list, not the last one seen.

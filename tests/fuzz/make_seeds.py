@@ -89,12 +89,13 @@ write("fuzz_index", "inputs_only", index([], [(b"", 0, 1, 4, 0, (0, 0, 0, 0))]))
 write("fuzz_index", "one_list", index([(2, 0, 0, 4, [(42, 1, 0)])], []))
 
 # --- fuzz_handler: method, target, cookies, then (from the end) cookie_count, version, keep_alive,
-# host_count, quarter, images, closing
-def handler_seed(method, target, cookies, http11=1, keep=1, quarter=0, images=1, closing=0, hosts=1):
+# host_count, quarter, images, closing, events, prefetch
+def handler_seed(method, target, cookies, http11=1, keep=1, quarter=0, images=1, closing=0, hosts=1,
+                 events=0, prefetch=0):
     s = fdp_string(method) + fdp_string(target)
     for c in cookies:
         s += fdp_string(c)
-    return s + bytes([closing, images, quarter, hosts, keep, http11, len(cookies)])
+    return s + bytes([prefetch, events, closing, images, quarter, hosts, keep, http11, len(cookies)])
 
 write("fuzz_handler", "campaign_page_cookie", handler_seed(b"GET", b"/campaigns/7", [b"banners=7:18.1:6; other=1"]))
 write("fuzz_handler", "api_quoted_cookie", handler_seed(b"GET", b"/api/campaigns/1?x=1", [b"a=b", b"banners=\"1:5\""]))
@@ -126,3 +127,11 @@ write("fuzz_handler", "why_page_no_list", handler_seed(b"HEAD", b"/campaigns/104
 write("fuzz_handler", "why_page_bad_quarter", handler_seed(b"GET", b"/campaigns/1/why?quarter=0&quarter=9", []))
 write("fuzz_handler", "why_api", handler_seed(b"GET", b"/api/campaigns/9223372036854775807/why", [b"banners=1:6"]))
 write("fuzz_handler", "why_api_unknown", handler_seed(b"GET", b"/%61pi/campaigns/99/%77hy", []))
+write("fuzz_handler", "events_click", handler_seed(b"GET", b"/click/7/70", [], events=1))
+write("fuzz_handler", "events_click_off_list", handler_seed(b"GET", b"/click/7/5", [], events=1))
+write("fuzz_handler", "events_beacon", handler_seed(b"GET", b"/i/42/3.gif", [], events=1))
+write("fuzz_handler", "events_page", handler_seed(b"GET", b"/campaigns/7", [b"banners=7:1Y"], events=1))
+write("fuzz_handler", "events_api", handler_seed(b"GET", b"/api/campaigns/9223372036854775807", [], events=1))
+write("fuzz_handler", "events_head", handler_seed(b"HEAD", b"/click/1/5", [], events=1))
+write("fuzz_handler", "events_prefetch", handler_seed(b"GET", b"/i/1/6.gif", [], events=1, prefetch=1))
+write("fuzz_handler", "events_off", handler_seed(b"GET", b"/click/7/70", []))

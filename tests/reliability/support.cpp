@@ -144,8 +144,8 @@ std::vector<std::string> BannerdArgs(const std::string& index, std::vector<std::
 }  // namespace
 
 Bannerd::Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd,
-                 std::vector<std::string> env)
-    : child_(BannerdArgs(index, std::move(flags)), Child::Options{}, cwd, std::move(env)) {
+                 std::vector<std::string> env, Child::Options limits)
+    : child_(BannerdArgs(index, std::move(flags)), limits, cwd, std::move(env)) {
   // The port of the start record, logfmt or JSON.
   const auto parse = [&](std::string_view event, std::string_view port_field) {
     const std::string log = child_.Output();

@@ -89,9 +89,10 @@ class Child {
 // --log-format).
 class Bannerd {
  public:
-  // Started in the folder `cwd` (empty: this process's), `env` added.
+  // Started in the folder `cwd` (empty: this process's), `env` added,
+  // with the child's `limits`.
   Bannerd(const std::string& index, std::vector<std::string> flags, const std::string& cwd = {},
-          std::vector<std::string> env = {});
+          std::vector<std::string> env = {}, Child::Options limits = {});
   // The port from the start record, 0 if it never started.
   uint16_t port() const { return port_; }
   Child& child() { return child_; }
