@@ -1,6 +1,7 @@
 // Closing the loop (issue 15): bannerd records what it serves and what is
 // clicked, and `bannerc build` reads the files it leaves; a disk that cannot
 // take them costs events (counted), never requests.
+#include <csignal>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -81,6 +82,47 @@ TEST_CASE("events: page views, beacons and clicks through bannerd come back out 
   CHECK(impressions.kept == kPages + kBeacons);
   CHECK(clicks.kept == kClicks);
   CHECK(impressions.duplicate + impressions.rejected + clicks.duplicate + clicks.rejected == 0);
+}
+
+TEST_CASE("crash: SIGKILL loses at most the events of the last flush interval, and the next start recovers the rest") {
+  TempDir dir;
+  const std::string index = dir / "current.idx";
+  const std::string events = dir / "incoming";
+  REQUIRE(PublishIndex(index, kLists));
+  const std::vector<std::string> flags = {"--quarter", "1", "--events-dir", events, "--events-flush-seconds", "0.2"};
+  constexpr int kWritten = 200, kInFlight = 50;
+  {
+    Bannerd bannerd(index, flags);
+    REQUIRE(bannerd.port() != 0);
+    Response r;
+    Conn conn(bannerd.port());
+    for (int i = 0; i < kWritten; ++i) REQUIRE((conn.Get("/i/101/1001.gif", &r) && r.status == 200));
+    // These have had several flush intervals: on disk, in the open dot-file.
+    REQUIRE(Eventually([&] {
+      return FetchMetric(bannerd.port(), "banner_events_bytes_written_total") >= kWritten * 9.0;  // "1001,101\n"
+    }));
+    // These are in the ring when the process dies.
+    for (int i = 0; i < kInFlight; ++i) REQUIRE((conn.Get("/i/101/1001.gif", &r) && r.status == 200));
+    bannerd.child().Signal(SIGKILL);
+    REQUIRE(bannerd.child().Wait() == 128 + SIGKILL);
+  }
+  {
+    // The next start on the folder cuts the dot-file to its last whole row
+    // and renames it into place.
+    Bannerd bannerd(index, flags);
+    REQUIRE(bannerd.port() != 0);
+    CHECK(bannerd.Log().find("events_recovered") != std::string::npos);
+    CHECK(bannerd.Stop() == 0);
+  }
+  Child build({BANNERC_PATH, "build", events, "-o", dir / "next.idx"});
+  REQUIRE(build.Wait() == 0);
+  INFO(build.Output());
+  const Kept impressions = SummaryOf(build.Output(), "impressions");
+  CHECK(impressions.kept >= kWritten);
+  CHECK(impressions.kept <= kWritten + kInFlight);
+  CHECK(impressions.duplicate + impressions.rejected == 0);
+  MESSAGE("SIGKILL with " << kInFlight << " events sent after the last confirmed write: "
+                          << (kWritten + kInFlight - impressions.kept) << " lost");
 }
 
 TEST_CASE("fault: an events folder that takes no more bytes costs events, counted, and no request") {
