@@ -81,27 +81,14 @@ find_binaries
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-tmp="$(mktemp -d /tmp/bench-serve.XXXXXX)"
-cleanup() {
-  local rc=$?
-  stop_servers
-  rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_tmp bench-serve
 
 make_index
 write_wrk_script
 
 # --- servers: one set pinned to CPU 0, one set unpinned ----------------------------------------
-pin_server=() pin_wrk=""
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  pin_server=(taskset -c 0) pin_wrk="taskset -c 1"
-else
-  log "WARNING: fewer than 2 CPUs or no taskset: the pinned runs run unpinned"
-fi
+choose_pinning
+if [ -z "$pin_wrk" ]; then log "WARNING: fewer than 2 CPUs or no taskset: the pinned runs run unpinned"; fi
 servers=(bannerd nginx nginx-static)
 declare -A port
 start_bannerd 1 "${pin_server[@]}"

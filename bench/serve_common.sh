@@ -2,8 +2,8 @@
 # tools, binaries, the index, starting bannerd and nginx, the wrk script. Not run on its own.
 # bench/fleet.sh and bench/scale.sh take find_binaries (and fleet.sh make_index) from here too.
 #
-# The caller sets repo, bin_dir, build_dir, data and tmp (a fresh temp dir it removes), and
-# defines log() and die().
+# The caller sets repo, bin_dir, build_dir and data, calls make_tmp (serve.sh, serve_profile.sh)
+# or sets tmp itself, and defines log() and die().
 
 pids=()
 # Stops every server started here; the callers call it from their EXIT trap.
@@ -15,6 +15,24 @@ stop_servers() {
     kill -KILL "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
+}
+
+# make_tmp NAME: a fresh temp folder in tmp; on exit or interrupt the servers are stopped and the
+# folder removed, keeping the exit status.
+make_tmp() {
+  tmp="$(mktemp -d "/tmp/$1.XXXXXX")"
+  trap 'rc=$?; stop_servers; rm -rf "$tmp"; exit "$rc"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# choose_pinning: pin_server (a command prefix, CPU 0) and pin_wrk (CPU 1) for the pinned runs;
+# both empty with fewer than 2 CPUs or without taskset.
+choose_pinning() {
+  pin_server=() pin_wrk=""
+  if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+    pin_server=(taskset -c 0) pin_wrk="taskset -c 1"
+  fi
 }
 
 # install_tools EXTRA_PACKAGES...: wrk, nginx-light, curl (and the extras) when missing.

@@ -62,23 +62,11 @@ find_binaries
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-tmp="$(mktemp -d /tmp/bench-profile.XXXXXX)"
-cleanup() {
-  local rc=$?
-  stop_servers
-  rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_tmp bench-profile
 
 make_index
 write_wrk_script
-pin_server=() pin_wrk=""
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  pin_server=(taskset -c 0) pin_wrk="taskset -c 1"
-fi
+choose_pinning
 start_bannerd 1 "${pin_server[@]}"
 bd_pid=$started_pid bd_port=$started_port
 measure_body_size "$bd_port"
