@@ -176,10 +176,9 @@ for r in $(seq "$rounds"); do
   for s in bannerd bannerd-events; do measure events "$r" "$s" "$headline_conns"; done
   for s in bannerd bannerd-events; do WRK_PIPELINE=$pipeline_depth measure events-pipelined "$r" "$s" "$headline_conns"; done
 done
-events_recorded=$(curl -s "http://127.0.0.1:${port[pinned/bannerd-events]}/metrics" |
-  awk '/^banner_events_recorded_total/ { s += $2 } END { print s + 0 }')
-events_dropped=$(curl -s "http://127.0.0.1:${port[pinned/bannerd-events]}/metrics" |
-  awk '/^banner_events_dropped_total/ { s += $2 } END { print s + 0 }')
+events_metrics=$(curl -s "http://127.0.0.1:${port[pinned/bannerd-events]}/metrics")
+events_recorded=$(awk '/^banner_events_recorded_total/ { s += $2 } END { print s + 0 }' <<<"$events_metrics")
+events_dropped=$(awk '/^banner_events_dropped_total/ { s += $2 } END { print s + 0 }' <<<"$events_metrics")
 log "connection per request (Connection: close), pinned, $headline_conns connections"
 for s in "${servers[@]}"; do wrk_header="Connection: close" measure close 1 "$s" "$headline_conns"; done
 log "unpinned (2 server threads, wrk -t2, both cores): a sweep over ${sweep_conns[*]} connections"

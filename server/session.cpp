@@ -181,7 +181,7 @@ void Session::Respond() {
   // Answered before its body (Expect): the connection can't be reused.
   req.keep_alive = msg.keep_alive() && parser_->is_done();
   // One pass over the fields, in arrival order: cheaper than a lookup by
-  // name (a case-insensitive tree search) for each of the two.
+  // name (a case-insensitive tree search) for each field we read.
   req.host_count = 0;
   for (const auto& field : msg) {
     if (field.name() == http::field::host) {
