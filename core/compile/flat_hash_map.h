@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "mix.h"
+#include "prefetch.h"
 
 namespace banner {
 
@@ -41,7 +42,7 @@ class FlatHashMap {
   // A hint that `key` will be looked up soon: the merge loops call it a few
   // rows ahead, so the cache miss of a large table overlaps other work.
   void Prefetch(const Key& key) const {
-    __builtin_prefetch(&slots_[Traits::Hash(key) & (capacity_ - 1)]);
+    PrefetchForRead(&slots_[Traits::Hash(key) & (capacity_ - 1)]);
   }
 
   Value* Find(const Key& key) {

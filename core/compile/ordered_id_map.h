@@ -62,7 +62,7 @@ class OrderedIdMap {
   // A hint that `id` will be looked up soon (see FlatHashMap::Prefetch):
   // where interpolation will first look.
   void Prefetch(uint64_t id) const {
-    if (!ids_.empty() && id <= ids_.back()) __builtin_prefetch(&ids_[Guess(id)]);
+    if (!ids_.empty() && id <= ids_.back()) PrefetchForRead(&ids_[Guess(id)]);
   }
 
   // Calls f(id, value) for every id, in no particular order.
