@@ -328,7 +328,6 @@ gnuplot <<EOF || log "WARNING: gnuplot failed, no chart"
 set terminal $term
 set output '$out/serve_sweep.png'
 set datafile separator '\t'
-set key top left
 set logscale x 2
 set xtics ($(IFS=,; echo "${sweep_conns[*]}"))
 set xrange [0.8:${sweep_conns[-1]}*1.25]
@@ -336,17 +335,21 @@ set grid
 set xlabel 'connections'
 set multiplot layout 2,2 title "bannerd vs nginx, keep-alive, ${duration}s per point, ${body_size}-byte body (load $load_start)"
 set title 'pinned (1 server thread on CPU 0, wrk -t1 on CPU 1): requests per second'
+set key bottom right
 set yrange [0:*]
 $(plot_series pinned 3 4 5)
 set title 'pinned: p99 latency (ms, log scale)'
+set key top left
 set logscale y 10
 set yrange [*:*]
 $(plot_series pinned 6 7 8)
 set title 'unpinned (2 server threads, wrk -t2, 2 cores): requests per second'
+set key bottom right
 unset logscale y
 set yrange [0:*]
 $(plot_series unpinned 3 4 5)
 set title 'unpinned: p99 latency (ms, log scale)'
+set key top left
 set logscale y 10
 set yrange [*:*]
 $(plot_series unpinned 6 7 8)
