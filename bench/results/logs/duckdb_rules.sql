@@ -1,26 +1,26 @@
 
 WITH
-imp AS (SELECT 1 AS q, banner_id, campaign_id FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/1/impressions_1.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+imp AS (SELECT 1 AS q, banner_id, campaign_id FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/1/impressions_1.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 2 AS q, banner_id, campaign_id FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/2/impressions_2.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+SELECT 2 AS q, banner_id, campaign_id FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/2/impressions_2.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 3 AS q, banner_id, campaign_id FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/3/impressions_3.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+SELECT 3 AS q, banner_id, campaign_id FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/3/impressions_3.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 4 AS q, banner_id, campaign_id FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/4/impressions_4.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})),
-clk_raw AS (SELECT 1 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/1/clicks_1.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+SELECT 4 AS q, banner_id, campaign_id FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/4/impressions_4.csv'], header = true, union_by_name = true, types = {'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})),
+clk_raw AS (SELECT 1 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/1/clicks_1.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 2 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/2/clicks_2.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+SELECT 2 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/2/clicks_2.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 3 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/3/clicks_3.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
+SELECT 3 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/3/clicks_3.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})
 UNION ALL
-SELECT 4 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/4/clicks_4.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})),
-conv_raw AS (SELECT 1 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/1/conversions_1.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
+SELECT 4 AS q, click_id, banner_id, campaign_id, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/4/clicks_4.csv'], header = true, union_by_name = true, types = {'click_id': 'BIGINT', 'banner_id': 'BIGINT', 'campaign_id': 'BIGINT'})),
+conv_raw AS (SELECT 1 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/1/conversions_1.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
 UNION ALL
-SELECT 2 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/2/conversions_2.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
+SELECT 2 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/2/conversions_2.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
 UNION ALL
-SELECT 3 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/3/conversions_3.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
+SELECT 3 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/3/conversions_3.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})
 UNION ALL
-SELECT 4 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/exp/bench/.cache/data/public-x72/unique/csv/4/conversions_4.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})),
+SELECT 4 AS q, conversion_id, click_id, CAST(split_part(revenue, '.', 1) AS BIGINT) * 1000000 + CAST(rpad(split_part(revenue, '.', 2), 6, '0') AS BIGINT) AS revenue, row_number() OVER () AS pos FROM read_csv(['/work/main/bench/.cache/data/public-x72/unique/csv/4/conversions_4.csv'], header = true, union_by_name = true, types = {'conversion_id': 'BIGINT', 'click_id': 'BIGINT', 'revenue': 'VARCHAR'})),
 -- dedup: first occurrence (path order, then row order) per id and quarter
 clk AS (SELECT q, click_id, arg_min(banner_id, pos) AS banner_id, arg_min(campaign_id, pos) AS campaign_id
         FROM clk_raw GROUP BY q, click_id),
