@@ -219,11 +219,8 @@ sweep_table() {  # mode -> markdown rows with the per-connection-count verdict
       "$(med "$m" nginx "$c" p99_ms)" "$(med "$m" nginx-static "$c" p99_ms)" "$p99_ok"
   done
 }
-# lat MODE SERVER CONNECTIONS FIELD: a latency median, or n/a for a pipelined run. There wrk's
-# coordinated-omission correction (stats_correct) adds samples at multiples of the mean interval
-# between a connection's requests, which pipelining makes shorter than the fastest response: they
-# fall below the histogram's recorded minimum, where its percentile walk never looks, so p99 comes
-# back as 0 and p50 too high. A figure that reads "p99 0 ms" is not printed.
+# lat MODE SERVER CONNECTIONS FIELD: a latency median, or n/a for a pipelined run, whose wrk
+# percentiles are wrong (p99 comes back as 0 ms; bench/README.md, "serve.sh", says why).
 lat() { case $1 in *pipelined) echo "n/a" ;; *) med "$@" ;; esac; }
 one_row() {  # mode connections -> markdown row per server
   local s
